@@ -1,0 +1,43 @@
+// One audit event: a statement (allowed, held or refused), its outcome, or a
+// session/review/grant change. Pure value; serialisation and chaining live
+// beside it, the writer in store/.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+
+namespace gh::audit {
+
+enum class event_kind : std::uint8_t {
+  statement = 1,   // written before the statement is forwarded (or refused)
+  outcome = 2,     // what became of a statement: duration, rows, error
+  session = 3,     // session opened / closed / refused at startup
+  review = 4,      // review opened / approved / rejected / expired / cancelled
+  grant = 5,       // grant requested / added / revoked / expired
+};
+
+struct event {
+  event_kind kind = event_kind::statement;
+  sys_time time{};
+  std::string principal;
+  std::string session;         // session id, e.g. "s-1f3a..."
+  std::string client;          // client address "ip:port"
+  std::string connection;
+  std::string statement;       // SQL text (statement), or what happened (others)
+  std::string cls;             // read / write / ddl / admin / unknown
+  std::vector<std::string> tables;
+  std::string decision;        // allow / review / deny; for outcomes: ok / error
+  std::string rule;
+  std::string reviewer;
+  std::string ref;             // the statement id an outcome completes; review/grant id
+  std::int64_t duration_us = -1;
+  std::int64_t rows = -1;
+  std::string error;           // SQLSTATE and message, when there was one
+  std::string statement_id;    // this statement's own id within the session ("<session>/<n>")
+};
+
+}  // namespace gh::audit
