@@ -1,0 +1,92 @@
+#include "wire/pg/scram.hpp"
+
+#include <charconv>
+
+#include "common/crypto.hpp"
+#include "common/encoding.hpp"
+
+namespace gh::wire::pg {
+
+std::string_view describe(scram_error e) noexcept {
+  switch (e) {
+    case scram_error::malformed_server_first: return "malformed SCRAM server-first message";
+    case scram_error::nonce_mismatch: return "SCRAM server nonce does not extend the client nonce";
+    case scram_error::bad_iteration_count: return "SCRAM iteration count out of range";
+    case scram_error::malformed_server_final: return "malformed SCRAM server-final message";
+    case scram_error::server_error: return "the server refused the SCRAM exchange";
+    case scram_error::bad_server_signature: return "SCRAM server signature does not match";
+  }
+  return "SCRAM failure";
+}
+
+namespace {
+
+// Value of attribute `name` ("r", "s", "i", "v", "e") in a SCRAM message.
+std::string_view attribute(std::string_view msg, char name) {
+  while (!msg.empty()) {
+    auto comma = msg.find(',');
+    std::string_view part = msg.substr(0, comma);
+    if (part.size() >= 2 && part[0] == name && part[1] == '=') return part.substr(2);
+    if (comma == std::string_view::npos) break;
+    msg.remove_prefix(comma + 1);
+  }
+  return {};
+}
+
+std::string xor_bytes(std::string a, std::string_view b) {
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) a[i] = static_cast<char>(a[i] ^ b[i]);
+  return a;
+}
+
+constexpr int max_iterations = 10'000'000;  // a hostile server must not pin a core
+
+}  // namespace
+
+scram_client::scram_client(std::string password, const random_source& rng)
+    : password_(std::move(password)),
+      client_nonce_(base64_encode(random_bytes(rng, 18))),
+      client_first_bare_("n=,r=" + client_nonce_),
+      client_first_("n,," + client_first_bare_) {}
+
+expected<std::string, scram_error> scram_client::on_server_first(std::string_view server_first) {
+  std::string_view nonce = attribute(server_first, 'r');
+  std::string_view salt_b64 = attribute(server_first, 's');
+  std::string_view iter_text = attribute(server_first, 'i');
+  if (nonce.empty() || salt_b64.empty() || iter_text.empty())
+    return unexpected(scram_error::malformed_server_first);
+  if (nonce.size() <= client_nonce_.size() || nonce.substr(0, client_nonce_.size()) != client_nonce_)
+    return unexpected(scram_error::nonce_mismatch);
+  auto salt = base64_decode(salt_b64);
+  if (!salt) return unexpected(scram_error::malformed_server_first);
+  int iterations = 0;
+  auto [p, ec] = std::from_chars(iter_text.data(), iter_text.data() + iter_text.size(), iterations);
+  if (ec != std::errc() || p != iter_text.data() + iter_text.size() || iterations < 1 ||
+      iterations > max_iterations)
+    return unexpected(scram_error::bad_iteration_count);
+
+  std::string salted = pbkdf2_sha256(password_, *salt, iterations);
+  std::string client_key = hmac_sha256(salted, "Client Key");
+  std::string stored_key = sha256(client_key);
+  std::string final_without_proof = "c=biws,r=" + std::string(nonce);
+  std::string auth_message =
+      client_first_bare_ + "," + std::string(server_first) + "," + final_without_proof;
+  std::string proof = xor_bytes(client_key, hmac_sha256(stored_key, auth_message));
+  expected_server_signature_ = hmac_sha256(hmac_sha256(salted, "Server Key"), auth_message);
+  return final_without_proof + ",p=" + base64_encode(proof);
+}
+
+expected<void, scram_error> scram_client::on_server_final(std::string_view server_final) const {
+  if (!attribute(server_final, 'e').empty()) return unexpected(scram_error::server_error);
+  auto verifier = base64_decode(attribute(server_final, 'v'));
+  if (!verifier) return unexpected(scram_error::malformed_server_final);
+  if (expected_server_signature_.empty() || !constant_time_equal(*verifier, expected_server_signature_))
+    return unexpected(scram_error::bad_server_signature);
+  return {};
+}
+
+std::string md5_password(std::string_view user, std::string_view password, std::string_view salt) {
+  std::string inner = md5_hex(std::string(password) + std::string(user));
+  return "md5" + md5_hex(inner + std::string(salt));
+}
+
+}  // namespace gh::wire::pg
