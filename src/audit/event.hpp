@@ -18,6 +18,7 @@ enum class event_kind : std::uint8_t {
   session = 3,     // session opened / closed / refused at startup
   review = 4,      // review opened / approved / rejected / expired / cancelled
   grant = 5,       // grant requested / added / revoked / expired
+  journal = 6,     // the ingester's own note: a damaged journal it could not read whole
 };
 
 struct event {
@@ -28,6 +29,9 @@ struct event {
   std::string client;          // client address "ip:port"
   std::string connection;
   std::string statement;       // SQL text (statement), or what happened (others)
+  // 0 when `statement` is whole; else the text's full length in bytes, of
+  // which `statement` keeps only the first part (cut at the configured limit).
+  std::uint64_t statement_length = 0;
   std::string cls;             // read / write / ddl / admin / unknown
   std::vector<std::string> tables;
   std::string decision;        // allow / review / deny; for outcomes: ok / error
@@ -38,6 +42,8 @@ struct event {
   std::int64_t rows = -1;
   std::string error;           // SQLSTATE and message, when there was one
   std::string statement_id;    // this statement's own id within the session ("<session>/<n>")
+
+  bool operator==(const event&) const = default;
 };
 
 }  // namespace gh::audit
