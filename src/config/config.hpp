@@ -4,7 +4,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -104,6 +106,12 @@ struct limits_section {
   std::uint32_t max_connections_per_address = 200;
 };
 
+// Where review and grant events are posted (issue 6). The URL is a secret:
+// chat webhooks (Slack, Teams) carry their credential in the path.
+struct notify_section {
+  secret webhook;            // empty: no notifications
+};
+
 struct config {
   std::string path;
   gateway_section gateway;
@@ -112,6 +120,7 @@ struct config {
   std::map<std::string, connection> connections;
   std::vector<policy::rule> rules;
   limits_section limits;
+  notify_section notify;
 };
 
 // What went wrong, where: "gatehouse.yaml:12: rules[0].allow: expected a list
@@ -123,10 +132,29 @@ struct config_error : std::runtime_error {
   std::string key;
 };
 
+// What the loader needs from the machine it starts on: environment
+// variables and files (secrets, TLS files). Passed in so that the parsing
+// stays pure and the tests hermetic (STYLE.md §11); real_system() is the
+// process's own.
+struct system_access {
+  // nullopt when the variable is not set.
+  std::function<std::optional<std::string>(const std::string& name)> getenv;
+  // The file's bytes, at most `limit` of them; nullopt when it cannot be read
+  // or is larger. `error` (when given) receives why, e.g. strerror(errno).
+  std::function<std::optional<std::string>(const std::string& path, std::size_t limit,
+                                           std::string* error)>
+      read_file;
+};
+system_access real_system();
+
 // Reads, validates and resolves `path`. Throws config_error naming the file,
 // line and key; nothing is half-loaded.
 config load_config(const std::string& path);
 // The same from YAML text (`path` only names it in errors).
 config parse_config(const std::string& yaml_text, const std::string& path);
+// The same with the given machine; relative paths in the file (sqlite:,
+// file: secrets, TLS files) resolve against the directory of `path`.
+config parse_config(const std::string& yaml_text, const std::string& path,
+                    const system_access& system);
 
 }  // namespace gh::config

@@ -1,0 +1,60 @@
+#include "policy/match.hpp"
+
+#include <algorithm>
+
+#include "policy/table_pattern.hpp"
+
+namespace gh::policy {
+
+bool names_someone(std::span<const std::string> entries, std::string_view principal,
+                   std::span<const std::string> groups) {
+  for (const auto& e : entries) {
+    std::string_view entry = e;
+    if (entry.starts_with(group_prefix)) {
+      entry.remove_prefix(group_prefix.size());
+      if (std::find(groups.begin(), groups.end(), entry) != groups.end()) return true;
+    } else if (!principal.empty() && entry == principal) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool names_connection(const rule& r, std::string_view connection) {
+  return std::find(r.connections.begin(), r.connections.end(), connection) != r.connections.end();
+}
+
+bool in_force(const rule& r, std::span<const std::string> grants) {
+  return !r.jit || std::find(grants.begin(), grants.end(), r.name) != grants.end();
+}
+
+bool lists(std::span<const sql::statement_class> classes, sql::statement_class c) {
+  return std::find(classes.begin(), classes.end(), c) != classes.end();
+}
+
+bool is_catalog_schema(std::string_view schema) {
+  return schema == "pg_catalog" || schema == "information_schema";
+}
+
+bool covers(const rule& r, sql::statement_class c, std::span<const sql::table_name> tables) {
+  if (r.tables.empty()) return true;
+  if (tables.empty()) return c == sql::statement_class::read;
+  for (const auto& t : tables) {
+    if (t.schema.empty()) return false;
+    if (c == sql::statement_class::read && is_catalog_schema(t.schema)) continue;
+    bool matched = false;
+    for (const auto& text : r.tables) {
+      // The loader stores canonical patterns; one that fails to parse here
+      // (a rule built by hand) matches nothing rather than everything.
+      auto p = parse_table_pattern(text);
+      if (p && p->matches(t)) {
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) return false;
+  }
+  return true;
+}
+
+}  // namespace gh::policy
