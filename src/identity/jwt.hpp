@@ -34,7 +34,7 @@ namespace gh::identity {
 struct provider_settings {
   std::string issuer;                     // exact match with "iss"; empty never matches
   std::string audience;                   // must be in "aud"; empty never matches
-  std::string principal_claim = "sub";    // a top-level claim holding a string
+  std::string principal_claim = "sub";    // a top-level claim holding a string; no fallback
   std::string groups_claim = "groups";    // a top-level claim: string or array of strings
   std::chrono::seconds skew{60};          // allowed clock difference with the provider
 };
@@ -56,7 +56,8 @@ enum class jwt_error {
   not_yet_valid,     // now + skew < nbf
   issued_in_future,  // iat > now + skew
   bad_claim,         // exp/nbf/iat not a date, groups not strings, aud with non-strings
-  no_principal,      // the principal claim is missing, empty, not a string or not a usable name
+  no_principal,      // the principal claim is missing, not a string, or not a name a rule
+                     // could hold (empty, spaces, control characters, "group:...", > 256)
 };
 
 // A sentence for an operator's log line. Static text: never holds the token.

@@ -34,11 +34,20 @@ std::optional<micros> numeric_date(const json::value& v) {
 
 std::string_view view(const json::string& s) { return {s.data(), s.size()}; }
 
-// A name that is safe to compare, log and audit: no control characters.
-bool usable_name(std::string_view s) {
+// A group name that is safe to compare, log and audit: no control characters.
+bool usable_group(std::string_view s) {
   if (s.empty() || s.size() > max_principal_name) return false;
   for (unsigned char c : s)
     if (c < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
+// A principal name as the config can write one in a rule (no spaces or
+// control characters), and never "group:...", which rules read as a group.
+bool usable_principal(std::string_view s) {
+  if (!usable_group(s) || s.starts_with("group:")) return false;
+  for (unsigned char c : s)
+    if (c == ' ') return false;
   return true;
 }
 
@@ -95,7 +104,7 @@ expected<std::vector<std::string>, jwt_error> groups_from(const json::object& cl
   const json::value* v = p.groups_claim.empty() ? nullptr : claims.if_contains(p.groups_claim);
   if (!v) return groups;
   if (const json::string* one = v->if_string()) {
-    if (!usable_name(view(*one))) return unexpected(jwt_error::bad_claim);
+    if (!usable_group(view(*one))) return unexpected(jwt_error::bad_claim);
     groups.emplace_back(view(*one));
     return groups;
   }
@@ -103,7 +112,7 @@ expected<std::vector<std::string>, jwt_error> groups_from(const json::object& cl
   if (!many || many->size() > max_groups) return unexpected(jwt_error::bad_claim);
   for (const auto& item : *many) {
     const json::string* s = item.if_string();
-    if (!s || !usable_name(view(*s))) return unexpected(jwt_error::bad_claim);
+    if (!s || !usable_group(view(*s))) return unexpected(jwt_error::bad_claim);
     groups.emplace_back(view(*s));
   }
   return groups;
@@ -123,7 +132,7 @@ expected<principal, jwt_error> principal_from_claims(const json::object& claims,
   // a token pick which of its claims names it.
   const json::value* name = claims.if_contains(provider.principal_claim);
   const json::string* name_text = name ? name->if_string() : nullptr;
-  if (!name_text || !usable_name(view(*name_text))) return unexpected(jwt_error::no_principal);
+  if (!name_text || !usable_principal(view(*name_text))) return unexpected(jwt_error::no_principal);
 
   auto groups = groups_from(claims, provider);
   if (!groups) return unexpected(groups.error());

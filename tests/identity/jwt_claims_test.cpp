@@ -78,6 +78,17 @@ TEST_F(jwt_test, unusable_principal_names_refused) {
             jwt_error::no_principal);
   EXPECT_EQ(refusal(rs256(claims([](auto& c) { c["sub"] = std::string(257, 'a'); }))),
             jwt_error::no_principal);
+  EXPECT_EQ(refusal(rs256(claims([](auto& c) { c["sub"] = "Alice Smith"; }))),
+            jwt_error::no_principal);  // a rule could never name it
+  // Rules read "group:x" as a group; a principal may not take that shape.
+  EXPECT_EQ(refusal(rs256(claims([](auto& c) { c["sub"] = "group:dba"; }))),
+            jwt_error::no_principal);
+}
+
+TEST_F(jwt_test, group_names_with_spaces_are_carried) {
+  auto who = check(rs256(claims([](auto& c) { c["groups"] = boost::json::array{"Domain Admins"}; })));
+  ASSERT_TRUE(who) << describe(who.error());
+  EXPECT_EQ(who->groups, (std::vector<std::string>{"Domain Admins"}));
 }
 
 TEST_F(jwt_test, malformed_groups_refused) {
