@@ -85,10 +85,11 @@ def _wait_ready(port, proc, deadline_s=30.0):
 
 
 @contextlib.contextmanager
-def pg_server(settings=None):
+def pg_server(settings=None, hba=None):
     """Starts initdb + postgres; yields a pg_instance; stops and deletes on exit.
 
-    `settings` is a dict of extra `-c name=value` server settings.
+    `settings` is a dict of extra `-c name=value` server settings; `hba` a
+    list of pg_hba.conf lines replacing the default (trust on loopback).
     """
     root = tempfile.mkdtemp(prefix="gh-pg-")
     proc = None
@@ -103,6 +104,9 @@ def pg_server(settings=None):
             cwd=root, **_server_user_kwargs())
         if init.returncode != 0:
             raise RuntimeError(f"initdb failed: {init.stderr.strip()}")
+        if hba is not None:
+            with open(os.path.join(data, "pg_hba.conf"), "w") as f:
+                f.write("\n".join(hba) + "\n")
         port = _free_port()
         opts = {"listen_addresses": "127.0.0.1", "port": str(port),
                 "unix_socket_directories": root, "fsync": "off",

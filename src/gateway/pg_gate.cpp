@@ -1,0 +1,287 @@
+#include "gateway/pg_gate.hpp"
+
+#include "gateway/services.hpp"
+#include "gateway/worker.hpp"
+#include "wire/pg/backend.hpp"
+
+namespace gh::gateway {
+namespace {
+
+// An unqualified table resolves to the first schema of the search_path other
+// than "$user" and pg_temp. (Refined by sql/search_path when it lands.)
+std::string first_schema(std::string_view search_path) {
+  std::size_t i = 0;
+  while (i < search_path.size()) {
+    std::size_t comma = search_path.find(',', i);
+    std::string_view item = search_path.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
+    if (!item.empty() && item != "$user" && item != "pg_temp") return std::string(item);
+    if (comma == std::string_view::npos) break;
+    i = comma + 1;
+  }
+  return "public";
+}
+
+}  // namespace
+
+pg_gate::pg_gate(session_context& ctx) : ctx_(ctx) {
+  scratch_.principal = ctx_.who.name;
+  scratch_.session = ctx_.id;
+  scratch_.client = ctx_.client;
+  scratch_.connection = ctx_.conn->name;
+}
+
+std::shared_ptr<const sql::classification> pg_gate::classify(std::string_view sql) {
+  return ctx_.w.classifier().classify(sql, ctx_.conn, ctx_.conn->read_functions);
+}
+
+pg_gate::slot_state& pg_gate::open_slot() {
+  slot_state& s = slots_.emplace_back();
+  s.id = next_slot_++;
+  s.start = std::chrono::steady_clock::now();
+  return s;
+}
+
+pg_gate::slot_state* pg_gate::find_slot(std::uint32_t id) {
+  if (slots_.empty() || id < slots_.front().id) return nullptr;
+  std::size_t k = id - slots_.front().id;
+  return k < slots_.size() ? &slots_[k] : nullptr;
+}
+
+sql::classification pg_gate::effective(const sql::classification& cls) const {
+  sql::classification out = cls;
+  out.cls = sql::statement_class::read;
+  for (auto& st : out.statements) {
+    if (st.kind == "execute") {
+      auto it = statements_.find(st.prepared_name);
+      if (it == statements_.end() || !it->second.cls) {
+        st.cls = sql::statement_class::unknown;
+        st.reason = "executes prepared statement \"" + st.prepared_name + "\", which this session did not prepare";
+      } else {
+        st.cls = it->second.cls->cls;
+        st.reason = "executes prepared statement \"" + st.prepared_name + "\": " + it->second.cls->reason;
+        for (const auto& t : it->second.cls->tables()) st.tables.push_back(t);
+      }
+    }
+    if (st.cls >= out.cls) {
+      out.cls = st.cls;
+      out.reason = st.reason;
+    }
+  }
+  if (out.statements.empty()) out.cls = cls.cls;
+  return out;
+}
+
+void pg_gate::note_side_effects(const sql::classification& cls, std::string_view sql) {
+  for (const auto& st : cls.statements) {
+    if (st.kind == "prepare" && !st.prepared_name.empty()) {
+      statements_[st.prepared_name] = prepared{std::string(sql), std::make_shared<sql::classification>(cls)};
+    } else if (st.kind == "deallocate") {
+      if (st.prepared_name.empty()) statements_.clear();
+      else statements_.erase(st.prepared_name);
+    } else if (st.kind == "discard") {
+      statements_.clear();
+      portals_.clear();
+    }
+  }
+}
+
+policy::decision pg_gate::decide(const sql::classification& cls) {
+  resolved_.clear();
+  for (const auto& st : cls.statements)
+    for (const auto& t : st.tables) {
+      sql::table_name r = t;
+      if (r.schema.empty()) r.schema = first_schema(ctx_.search_path);
+      if (std::find(resolved_.begin(), resolved_.end(), r) == resolved_.end()) resolved_.push_back(r);
+    }
+  policy::request req;
+  req.principal = ctx_.who.name;
+  req.groups = ctx_.who.groups;
+  req.connection = ctx_.conn->name;
+  req.cls = cls.cls;
+  req.tables = resolved_;
+  req.grants = ctx_.grants;
+  return policy::decide(ctx_.svc.rules(), req);
+}
+
+gate_verdict pg_gate::record(std::string_view sql, const sql::classification& cls,
+                             const policy::decision& d) {
+  slot_state& slot = open_slot();
+  gate_verdict v{d.outcome, slot.id};
+  if (d.outcome != policy::verdict::allow) {
+    wire::pg::notice n;
+    n.sqlstate = "42501";
+    n.message = "gatehouse: " + std::string(sql::to_string(cls.cls)) + " statement refused on connection \"" +
+                ctx_.conn->name + "\"" + (d.rule.empty() ? "" : " by rule \"" + d.rule + "\"") + ": " +
+                policy::refusal_message(d);
+    if (!cls.reason.empty()) n.detail = "Classified " + std::string(sql::to_string(cls.cls)) + ": " + cls.reason + ".";
+    if (!d.next_step.empty()) n.hint = d.next_step;
+    if (d.outcome == policy::verdict::review)
+      n.hint = "This statement needs a reviewer's approval, which this gateway does not support yet.";
+    wire::pg::encode_error(slot.refusal, n);
+    v.outcome = policy::verdict::deny;
+  }
+
+  audit::event& e = scratch_;
+  e.kind = audit::event_kind::statement;
+  e.time = std::chrono::system_clock::now();
+  e.statement.assign(sql.data(), sql.size());
+  e.cls = sql::to_string(cls.cls);
+  e.tables.resize(resolved_.size());
+  for (std::size_t i = 0; i < resolved_.size(); ++i) {
+    e.tables[i].assign(resolved_[i].schema);
+    e.tables[i] += '.';
+    e.tables[i] += resolved_[i].name;
+  }
+  e.decision = policy::to_string(d.outcome);
+  e.rule = d.rule;
+  e.statement_id = ctx_.id;
+  e.statement_id += '/';
+  e.statement_id += std::to_string(slot.id);
+  e.error.clear();
+  e.ref.clear();
+  e.reviewer.clear();
+  e.duration_us = -1;
+  e.rows = -1;
+  ctx_.w.audit().append(e);
+  return v;
+}
+
+bool pg_gate::needs_effective(const sql::classification& cls) {
+  for (const auto& st : cls.statements)
+    if (st.kind == "execute") return true;
+  return false;
+}
+
+gate_verdict pg_gate::on_query(std::string_view sql) {
+  auto cls = classify(sql);
+  sql::classification tmp;
+  const sql::classification& eff = needs_effective(*cls) ? (tmp = effective(*cls)) : *cls;
+  gate_verdict v = record(sql, eff, decide(eff));
+  if (v.outcome == policy::verdict::allow) {
+    note_side_effects(*cls, sql);
+    // A simple Query replaces the unnamed statement and portal.
+    statements_.erase(std::string());
+    portals_.erase(std::string());
+  }
+  return v;
+}
+
+gate_verdict pg_gate::on_parse(std::string_view name, std::string_view sql) {
+  auto cls = classify(sql);
+  if (needs_effective(*cls)) cls = std::make_shared<sql::classification>(effective(*cls));
+  // Parse alone runs nothing: it is decided now (a refusal comes at Parse, as
+  // clients expect) but recorded only when refused; every Execute is recorded.
+  policy::decision d = decide(*cls);
+  if (d.outcome != policy::verdict::allow) return record(sql, *cls, d);
+  auto& p = statements_[std::string(name)];
+  p.sql.assign(sql.data(), sql.size());
+  p.cls = std::move(cls);
+  return {policy::verdict::allow, 0};
+}
+
+void pg_gate::on_bind(std::string_view portal, std::string_view statement) {
+  portals_[std::string(portal)].assign(statement.data(), statement.size());
+}
+
+gate_verdict pg_gate::on_execute(std::string_view portal) {
+  auto pit = portals_.find(std::string(portal));
+  const prepared* p = nullptr;
+  if (pit != portals_.end()) {
+    auto sit = statements_.find(pit->second);
+    if (sit != statements_.end()) p = &sit->second;
+  }
+  if (!p || !p->cls) {
+    // A portal the session did not bind through this gateway (a cursor from
+    // DECLARE, or none at all): the server will say if it exists; what runs
+    // was decided when the cursor was declared.
+    sql::classification fetch;
+    fetch.cls = sql::statement_class::read;
+    fetch.reason = "fetches from an existing portal";
+    return record("EXECUTE portal \"" + std::string(portal) + "\"", fetch, decide(fetch));
+  }
+  gate_verdict v = record(p->sql, *p->cls, decide(*p->cls));
+  if (v.outcome == policy::verdict::allow) note_side_effects(*p->cls, p->sql);
+  return v;
+}
+
+void pg_gate::on_close(char kind, std::string_view name) {
+  if (kind == 'S') statements_.erase(std::string(name));
+  else portals_.erase(std::string(name));
+}
+
+gate_verdict pg_gate::refuse_message(std::string_view what, std::string_view why) {
+  slot_state& slot = open_slot();
+  wire::pg::notice n;
+  n.sqlstate = "42501";
+  n.message = "gatehouse: " + std::string(why);
+  wire::pg::encode_error(slot.refusal, n);
+  audit::event& e = scratch_;
+  e.kind = audit::event_kind::statement;
+  e.time = std::chrono::system_clock::now();
+  e.statement = what;
+  e.cls = "unknown";
+  e.tables.clear();
+  e.decision = "deny";
+  e.rule.clear();
+  e.statement_id = ctx_.id + "/" + std::to_string(slot.id);
+  ctx_.w.audit().append(e);
+  return {policy::verdict::deny, slot.id};
+}
+
+const std::string& pg_gate::refusal(std::uint32_t slot) const {
+  static const std::string none;
+  auto* self = const_cast<pg_gate*>(this);
+  slot_state* s = self->find_slot(slot);
+  return s ? s->refusal : none;
+}
+
+void pg_gate::on_command_complete(std::uint32_t slot, std::string_view tag) {
+  if (slot_state* s = find_slot(slot)) {
+    std::int64_t n = wire::pg::rows_from_tag(tag);
+    if (n >= 0) s->rows = (s->rows < 0 ? 0 : s->rows) + n;
+  }
+}
+
+void pg_gate::on_error(std::uint32_t slot, std::string_view sqlstate, std::string_view message) {
+  if (slot_state* s = find_slot(slot)) {
+    if (!s->error.empty()) return;
+    s->error.assign(sqlstate.data(), sqlstate.size());
+    s->error += ' ';
+    s->error.append(message.data(), message.size());
+  }
+}
+
+void pg_gate::on_finished(std::uint32_t slot) {
+  // Slots finish in order; anything older than `slot` was skipped by the
+  // server after an error and is closed without an outcome of its own.
+  while (!slots_.empty() && slots_.front().id <= slot) {
+    slot_state& s = slots_.front();
+    if (s.id == slot && s.refusal.empty()) {
+      audit::event& e = scratch_;
+      e.kind = audit::event_kind::outcome;
+      e.time = std::chrono::system_clock::now();
+      e.statement.clear();
+      e.cls.clear();
+      e.tables.clear();
+      e.decision = s.error.empty() ? "ok" : "error";
+      e.rule.clear();
+      e.ref = ctx_.id + "/" + std::to_string(s.id);
+      e.statement_id.clear();
+      e.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - s.start).count();
+      e.rows = s.rows;
+      e.error = s.error;
+      ctx_.w.audit().append(e);
+    }
+    slots_.pop_front();
+  }
+}
+
+bool pg_gate::flush() { return ctx_.w.audit().flush(); }
+
+std::string pg_gate::flush_error() const { return ctx_.w.audit().last_error(); }
+
+}  // namespace gh::gateway

@@ -1,0 +1,85 @@
+// The one decision point of a PostgreSQL session: every Query, Parse and
+// Execute passes here, is classified, decided against the rules and recorded
+// in the audit journal before the relay may forward it. Also tracks the
+// session's prepared statements and portals (so an Execute or a SQL EXECUTE
+// is as strict as what it runs) and the outcome of each statement.
+// No sockets: the relay feeds it decoded messages and asks what to do.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "audit/event.hpp"
+#include "gateway/session_context.hpp"
+#include "policy/decide.hpp"
+#include "sql/classification.hpp"
+
+namespace gh::gateway {
+
+struct gate_verdict {
+  policy::verdict outcome = policy::verdict::deny;
+  std::uint32_t slot = 0;     // the statement's slot, for the relay's pipeline entry
+};
+
+class pg_gate {
+ public:
+  explicit pg_gate(session_context& ctx);
+
+  gate_verdict on_query(std::string_view sql);
+  gate_verdict on_parse(std::string_view name, std::string_view sql);
+  void on_bind(std::string_view portal, std::string_view statement);
+  gate_verdict on_execute(std::string_view portal);
+  void on_close(char kind, std::string_view name);
+  // A message the gateway never forwards (FunctionCall): refused and recorded.
+  gate_verdict refuse_message(std::string_view what, std::string_view why);
+
+  // The ErrorResponse bytes the relay sends in place of a refused statement.
+  const std::string& refusal(std::uint32_t slot) const;
+
+  // Outcomes, as the server reports them.
+  void on_command_complete(std::uint32_t slot, std::string_view tag);
+  void on_error(std::uint32_t slot, std::string_view sqlstate, std::string_view message);
+  void on_finished(std::uint32_t slot);
+
+  // Makes every event appended so far durable to the OS; false: refuse.
+  bool flush();
+  std::string flush_error() const;
+
+ private:
+  struct prepared {
+    std::string sql;
+    std::shared_ptr<const sql::classification> cls;
+  };
+  struct slot_state {
+    std::uint32_t id = 0;
+    std::chrono::steady_clock::time_point start;
+    std::int64_t rows = -1;
+    std::string error;
+    std::string refusal;     // encoded ErrorResponse when refused
+  };
+
+  policy::decision decide(const sql::classification& cls);  // fills resolved_
+  gate_verdict record(std::string_view sql, const sql::classification& cls, const policy::decision& d);
+  static bool needs_effective(const sql::classification& cls);
+  slot_state& open_slot();
+  slot_state* find_slot(std::uint32_t id);
+  std::shared_ptr<const sql::classification> classify(std::string_view sql);
+  // The class an EXECUTE of a prepared statement inherits.
+  sql::classification effective(const sql::classification& cls) const;
+  void note_side_effects(const sql::classification& cls, std::string_view sql);
+
+  session_context& ctx_;
+  std::unordered_map<std::string, prepared> statements_;  // "" is the unnamed statement
+  std::unordered_map<std::string, std::string> portals_;  // portal -> statement name
+  std::deque<slot_state> slots_;
+  std::uint32_t next_slot_ = 1;
+  audit::event scratch_;   // reused so that recording allocates nothing in steady state
+  std::vector<sql::table_name> resolved_;
+};
+
+}  // namespace gh::gateway

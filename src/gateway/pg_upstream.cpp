@@ -1,0 +1,205 @@
+#include "gateway/pg_upstream.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+
+#include "gateway/io_buffer.hpp"
+#include "wire/pg/backend.hpp"
+#include "wire/pg/framing.hpp"
+#include "wire/pg/frontend.hpp"
+#include "wire/pg/scram.hpp"
+#include "wire/pg/startup.hpp"
+
+namespace gh::gateway {
+namespace {
+
+namespace asio = net::asio;
+using net::tcp;
+using net::use_nothrow;
+namespace pg = wire::pg;
+
+constexpr std::uint32_t startup_reply_max = 1 << 20;
+
+upstream_failure failure(std::string sqlstate, std::string message, std::string detail) {
+  return {std::move(sqlstate), std::move(message), std::move(detail)};
+}
+
+std::string endpoint_text(const upstream_settings& s) {
+  return s.host + ":" + std::to_string(s.port);
+}
+
+// Connects with a deadline; the resolver handles names and literals alike.
+net::awaitable<expected<tcp::socket, std::string>> connect_with_deadline(
+    const upstream_settings& s) {
+  auto ex = co_await asio::this_coro::executor;
+  tcp::resolver resolver(ex);
+  auto [rec, endpoints] =
+      co_await resolver.async_resolve(s.host, std::to_string(s.port), use_nothrow);
+  if (rec) co_return unexpected("cannot resolve " + s.host + ": " + rec.message());
+
+  tcp::socket sock(ex);
+  asio::steady_timer timer(ex);
+  timer.expires_after(s.connect_timeout);
+  bool timed_out = false;
+  timer.async_wait([&](net::error_code ec) {
+    if (!ec) {
+      timed_out = true;
+      net::error_code ignored;
+      sock.close(ignored);
+    }
+  });
+  auto [cec, ep] = co_await asio::async_connect(sock, endpoints, use_nothrow);
+  timer.cancel();
+  if (timed_out) co_return unexpected("connecting to " + endpoint_text(s) + " timed out");
+  if (cec) co_return unexpected("cannot connect to " + endpoint_text(s) + ": " + cec.message());
+  net::error_code ignored;
+  sock.set_option(tcp::no_delay(true), ignored);
+  co_return std::move(sock);
+}
+
+// Reads one typed message from the upstream during startup.
+net::awaitable<expected<pg::frame, std::string>> read_frame(tcp::socket& sock, io_buffer& buf) {
+  for (;;) {
+    pg::frame f = pg::next_message(buf.readable(), startup_reply_max);
+    if (f.status == pg::frame_status::ready) co_return f;
+    if (f.status == pg::frame_status::error)
+      co_return unexpected(std::string("malformed message from the server: ") +
+                           std::string(pg::describe(f.error)));
+    if (!buf.make_room(startup_reply_max)) co_return unexpected(std::string("server message too large"));
+    auto [ec, n] = co_await sock.async_read_some(asio::buffer(buf.write_ptr(), buf.write_space()), use_nothrow);
+    if (ec) co_return unexpected("connection to the server lost: " + ec.message());
+    buf.commit(n);
+  }
+}
+
+net::awaitable<net::error_code> send(tcp::socket& sock, const std::string& bytes) {
+  auto [ec, n] = co_await asio::async_write(sock, asio::buffer(bytes), use_nothrow);
+  co_return ec;
+}
+
+}  // namespace
+
+net::awaitable<expected<upstream_session, upstream_failure>> open_upstream(
+    const upstream_settings& s, std::string_view connection_name, const random_source& rng) {
+  const std::string conn(connection_name);
+  auto sock = co_await connect_with_deadline(s);
+  if (!sock)
+    co_return unexpected(failure("08001", "the database behind connection \"" + conn + "\" is unreachable",
+                                 sock.error()));
+
+  pg::startup_message startup;
+  startup.params.emplace_back("user", s.user);
+  startup.params.emplace_back("database", s.database);
+  for (const auto& p : s.params) startup.params.push_back(p);
+  if (s.read_only) startup.params.emplace_back("default_transaction_read_only", "on");
+  std::string out = pg::encode_startup(startup);
+  if (auto ec = co_await send(*sock, out))
+    co_return unexpected(failure("08006", "the database behind connection \"" + conn + "\" closed the connection",
+                                 ec.message()));
+
+  upstream_session up{std::move(*sock), {}, {}, 'I'};
+  io_buffer buf(8192);
+  std::optional<pg::scram_client> scram;
+  const auto lost = [&](const std::string& why) {
+    return failure("08006", "the database behind connection \"" + conn + "\" ended the connection during startup",
+                   endpoint_text(s) + ": " + why);
+  };
+  for (;;) {
+    auto f = co_await read_frame(up.socket, buf);
+    if (!f) co_return unexpected(lost(f.error()));
+    std::string reply;
+    switch (f->type) {
+      case pg::be::authentication: {
+        auto a = pg::decode_auth(f->body);
+        if (!a) co_return unexpected(lost("malformed authentication request"));
+        switch (a->code) {
+          case pg::auth_code::ok:
+            break;
+          case pg::auth_code::cleartext:
+            pg::encode_password(reply, s.password);
+            break;
+          case pg::auth_code::md5:
+            pg::encode_password(reply, pg::md5_password(s.user, s.password, a->data));
+            break;
+          case pg::auth_code::sasl: {
+            bool has_scram = false;
+            for (auto m : pg::sasl_mechanisms(a->data)) has_scram |= (m == "SCRAM-SHA-256");
+            if (!has_scram) co_return unexpected(lost("the server offers no SASL mechanism the gateway speaks"));
+            scram.emplace(s.password, rng);
+            pg::encode_sasl_initial(reply, "SCRAM-SHA-256", scram->client_first());
+            break;
+          }
+          case pg::auth_code::sasl_continue: {
+            if (!scram) co_return unexpected(lost("SASLContinue without SASL"));
+            auto final_msg = scram->on_server_first(a->data);
+            if (!final_msg) co_return unexpected(lost(std::string(pg::describe(final_msg.error()))));
+            pg::encode_sasl_response(reply, *final_msg);
+            break;
+          }
+          case pg::auth_code::sasl_final: {
+            if (!scram) co_return unexpected(lost("SASLFinal without SASL"));
+            auto ok = scram->on_server_final(a->data);
+            if (!ok) co_return unexpected(lost(std::string(pg::describe(ok.error()))));
+            break;
+          }
+          default:
+            co_return unexpected(lost("the server asks for an authentication method the gateway does not speak (code " +
+                                      std::to_string(static_cast<int>(a->code)) + ")"));
+        }
+        break;
+      }
+      case pg::be::parameter_status:
+      case pg::be::notice_response:
+        up.greeting.append(reinterpret_cast<const char*>(buf.data()), f->size);
+        break;
+      case pg::be::backend_key_data: {
+        auto k = pg::decode_backend_key_data(f->body);
+        if (!k) co_return unexpected(lost("malformed BackendKeyData"));
+        up.key = {k->first, k->second};
+        break;
+      }
+      case pg::be::error_response: {
+        auto n = pg::decode_notice(f->body);
+        std::string code = n ? std::string(n->sqlstate()) : "08006";
+        std::string msg = n ? std::string(n->message()) : "unreadable error";
+        bool auth = code.starts_with("28");
+        co_return unexpected(failure(
+            auth ? "08004" : code,
+            auth ? "the database refused the gateway's credentials for connection \"" + conn + "\""
+                 : "the database behind connection \"" + conn + "\" refused the session: " + msg,
+            endpoint_text(s) + ": " + code + " " + msg));
+      }
+      case pg::be::ready_for_query: {
+        auto st = pg::decode_ready_for_query(f->body);
+        up.tx_status = st ? *st : 'I';
+        buf.consume(f->size);
+        if (buf.size() != 0) co_return unexpected(lost("unexpected bytes after ReadyForQuery"));
+        co_return std::move(up);
+      }
+      case pg::be::negotiate_protocol:
+        break;  // we asked for 3.0 exactly; nothing to negotiate
+      default:
+        co_return unexpected(lost(std::string("unexpected message '") + f->type + "' during startup"));
+    }
+    buf.consume(f->size);
+    if (!reply.empty()) {
+      if (auto ec = co_await send(up.socket, reply)) co_return unexpected(lost(ec.message()));
+    }
+  }
+}
+
+net::awaitable<void> send_upstream_cancel(const cancel_target& target) {
+  upstream_settings s;
+  s.host = target.host;
+  s.port = target.port;
+  s.connect_timeout = std::chrono::milliseconds(3000);
+  auto sock = co_await connect_with_deadline(s);
+  if (!sock) co_return;
+  std::string pkt = pg::encode_cancel_request({target.upstream.pid, target.upstream.secret});
+  co_await send(*sock, pkt);
+  // The server closes the connection after reading the request.
+  char b;
+  co_await sock->async_read_some(asio::buffer(&b, 1), use_nothrow);
+}
+
+}  // namespace gh::gateway

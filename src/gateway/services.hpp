@@ -1,0 +1,56 @@
+// What every session shares: the loaded configuration, the identities, the
+// rules and the cancel keys. Built once at start; read-only afterwards except
+// for the thread-safe members (cancel registry, counters).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/random.hpp"
+#include "config/config.hpp"
+#include "gateway/cancel_registry.hpp"
+#include "identity/principal.hpp"
+#include "identity/service_tokens.hpp"
+#include "policy/decide.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace gh::gateway {
+
+class services {
+ public:
+  // Throws std::runtime_error naming what is wrong (start-up code path).
+  explicit services(config::config cfg);
+  ~services();
+
+  const config::config& cfg() const noexcept { return cfg_; }
+  const random_source& rng() const noexcept { return rng_; }
+  cancel_registry& cancels() noexcept { return cancels_; }
+  // TLS for the PostgreSQL listener; null when it has none.
+  boost::asio::ssl::context* pg_tls() const noexcept { return pg_tls_.get(); }
+
+  // The principal a password (service token or OIDC token) names; nullopt
+  // when it names none. Never logs the password.
+  std::optional<identity::principal> authenticate(std::string_view password) const;
+  const config::connection* connection(std::string_view database) const;
+
+  std::span<const policy::rule> rules() const noexcept { return cfg_.rules; }
+
+  std::atomic<std::uint32_t> active_sessions{0};
+  std::atomic<bool> draining{false};
+
+ private:
+  config::config cfg_;
+  random_source rng_;
+  cancel_registry cancels_;
+  identity::service_token_registry tokens_;
+  std::unique_ptr<boost::asio::ssl::context> pg_tls_;
+};
+
+}  // namespace gh::gateway

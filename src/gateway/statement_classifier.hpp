@@ -1,0 +1,27 @@
+// Classification with a per-worker cache in front of the parser: agents and
+// drivers repeat statements, so most lookups never reach libpg_query.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "sql/classification.hpp"
+
+namespace gh::gateway {
+
+class statement_classifier {
+ public:
+  statement_classifier();
+  ~statement_classifier();
+  // The classification of `sql` for a connection whose config names
+  // `read_functions` (identified by `options_id` in the cache key).
+  std::shared_ptr<const sql::classification> classify(std::string_view sql,
+                                                      const void* options_id,
+                                                      const std::vector<std::string>& read_functions);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace gh::gateway

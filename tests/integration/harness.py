@@ -1,0 +1,207 @@
+"""Starts the real gatehouse binary for integration tests.
+
+    from harness import gatehouse_bin, new_token, gateway_process, app_database
+    with pg_server(hba=SCRAM_HBA) as pg:
+        app = app_database(pg)                      # schema, data, the upstream role
+        agent = new_token("chatgpt-agent")          # (token, config entry)
+        with gateway_process(tmp, connections={"app": app.connection()}, tokens=[agent.entry],
+                             rules=[...]) as gw:
+            gw.url(agent)  ->  postgresql://chatgpt-agent:<token>@127.0.0.1:<port>/app
+
+The gateway runs with its own temp dir (config, SQLite store, log). Its log
+is printed when a test fails (pytest shows captured output).
+"""
+
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+gatehouse_bin = os.environ.get("GATEHOUSE_BIN", os.path.join(REPO, "build", "gatehouse"))
+
+# pg_hba for the upstream: the superuser on trust (for setup), every other
+# role must authenticate with SCRAM, as a production server would ask.
+SCRAM_HBA = [
+    "local all postgres trust",
+    "host all postgres 127.0.0.1/32 trust",
+    "host all all 127.0.0.1/32 scram-sha-256",
+]
+
+SAMPLE_SCHEMA = """
+CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, email text);
+CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers(id),
+                     total numeric(10,2) NOT NULL, note text, created_at timestamptz DEFAULT now());
+CREATE TABLE secrets (id int PRIMARY KEY, value text);
+INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com'), (2, 'Grace', 'grace@example.com');
+INSERT INTO orders (customer_id, total, note) VALUES (1, 10.50, 'first'), (1, 99.00, 'second'), (2, 5.25, NULL);
+INSERT INTO secrets VALUES (1, 'the launch codes');
+"""
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class token:
+    principal: str
+    value: str
+    sha256: str
+    groups: list = field(default_factory=list)
+
+    @property
+    def entry(self):
+        return {"principal": self.principal, "token_sha256": self.sha256, "groups": self.groups}
+
+
+def new_token(principal, groups=None):
+    """A fresh service token from `gatehouse token new`."""
+    cmd = [gatehouse_bin, "token", "new", "--principal", principal]
+    if groups:
+        cmd += ["--groups", ",".join(groups)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.splitlines()
+    value = out[0].strip()
+    sha = out[1].split('token_sha256: "')[1].split('"')[0]
+    return token(principal, value, sha, list(groups or []))
+
+
+@dataclass
+class upstream_db:
+    host: str
+    port: int
+    database: str
+    user: str
+    password: str
+
+    def connection(self, **extra):
+        c = {"type": "postgres", "host": self.host, "port": self.port, "database": self.database,
+             "user": self.user, "password": self.password}
+        c.update(extra)
+        return c
+
+
+def app_database(pg, database="app", role="app_agent", schema=SAMPLE_SCHEMA):
+    """Creates a database with the sample schema and a least-privilege role
+    that may read and write its tables (the gateway narrows it further)."""
+    password = secrets.token_urlsafe(18)
+    pg.psql(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+    pg.psql(f"CREATE DATABASE {database}")
+    pg.psql(schema, dbname=database)
+    pg.psql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};"
+            f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role};"
+            f"GRANT CREATE ON SCHEMA public TO {role}", dbname=database)
+    return upstream_db(pg.host, pg.port, database, role, password)
+
+
+def to_yaml(value, indent=0):
+    """A small YAML writer for the config dicts the tests build (JSON is YAML)."""
+    import json
+    return json.dumps(value, indent=2)
+
+
+class gateway_instance:
+    def __init__(self, workdir, port, proc, config_path, log_path):
+        self.workdir = workdir
+        self.port = port
+        self.proc = proc
+        self.config_path = config_path
+        self.log_path = log_path
+        self.host = "127.0.0.1"
+
+    def url(self, tok, database="app", **params):
+        q = ("?" + urllib.parse.urlencode(params)) if params else ""
+        return (f"postgresql://{urllib.parse.quote(tok.principal)}:{urllib.parse.quote(tok.value)}"
+                f"@{self.host}:{self.port}/{database}{q}")
+
+    def dsn(self, tok, database="app", **params):
+        def q(v):
+            return "'" + str(v).replace("\\", "\\\\").replace("'", "\\'") + "'"
+        parts = {"host": self.host, "port": self.port, "user": tok.principal,
+                 "password": tok.value, "dbname": database, **params}
+        return " ".join(f"{k}={q(v)}" for k, v in parts.items())
+
+    def env(self, tok):
+        """Environment for libpq tools (psql, pgbench) connecting as `tok`."""
+        e = dict(os.environ)
+        e.update({"PGHOST": self.host, "PGPORT": str(self.port), "PGUSER": tok.principal,
+                  "PGPASSWORD": tok.value, "PGDATABASE": "app", "PGSSLMODE": "disable"})
+        return e
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def cli(self, *args, check=True):
+        """Runs `gatehouse <args>` with this gateway's config."""
+        return subprocess.run([gatehouse_bin, *args], capture_output=True, text=True, check=check,
+                              timeout=60)
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+def write_config(workdir, port, connections, tokens, rules, extra=None):
+    cfg = {
+        "gateway": {"postgres": {"listen": f"127.0.0.1:{port}"},
+                    "store": "sqlite:" + os.path.join(workdir, "state.db")},
+        "identity": {"service_tokens": tokens},
+        "connections": connections,
+        "rules": rules,
+    }
+    for k, v in (extra or {}).items():
+        if isinstance(v, dict) and isinstance(cfg.get(k), dict):
+            cfg[k].update(v)
+        else:
+            cfg[k] = v
+    path = os.path.join(workdir, "gatehouse.yaml")
+    with open(path, "w") as f:
+        f.write(to_yaml(cfg))
+    return path
+
+
+def wait_listening(port, proc, log_path, deadline_s=20.0):
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            with open(log_path, errors="replace") as f:
+                raise RuntimeError(f"gatehouse exited with {proc.returncode}:\n{f.read()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("gatehouse did not start listening in time")
+
+
+@contextlib.contextmanager
+def gateway_process(workdir, connections, tokens, rules, extra=None, port=None):
+    port = port or free_port()
+    config_path = write_config(workdir, port, connections, tokens, rules, extra)
+    log_path = os.path.join(workdir, "gatehouse.log")
+    log = open(log_path, "ab")
+    proc = subprocess.Popen([gatehouse_bin, "gateway", "--config", config_path], stdout=log,
+                            stderr=subprocess.STDOUT)
+    log.close()
+    gw = gateway_instance(workdir, port, proc, config_path, log_path)
+    try:
+        wait_listening(port, proc, log_path)
+        yield gw
+    finally:
+        gw.stop()
+        sys.stdout.write("---- gatehouse log ----\n" + gw.log())
