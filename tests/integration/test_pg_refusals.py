@@ -1,0 +1,110 @@
+"""Refusals on the wire: 42501 in simple and extended protocol, the session
+usable afterwards, the data unchanged, the server in the state PostgreSQL
+would be in after an error (aborted transaction, skipped pipeline)."""
+
+import psycopg
+import pytest
+
+
+def connect(gw, tok, **kw):
+    return psycopg.connect(gw.dsn(tok, **kw), autocommit=True)
+
+
+def orders_total(pg):
+    return pg.psql("SELECT count(*), sum(total) FROM orders", dbname="app").strip()
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE orders SET total = 0",
+    "DELETE FROM orders",
+    "WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d",
+    "SELECT * FROM orders FOR UPDATE",
+    "SET ROLE postgres",
+    "SET SESSION AUTHORIZATION postgres",
+    "SELECT set_config('default_transaction_read_only', 'off', false)",
+    "SET default_transaction_read_only = off",
+    "BEGIN READ WRITE",
+    "DO $$ BEGIN DELETE FROM orders; END $$",
+    "SELECT 1; DELETE FROM orders",
+    "COPY orders FROM PROGRAM 'id'",
+])
+def test_read_only_agent_is_refused_in_simple_protocol(gateway, tokens, pg, sql):
+    before = orders_total(pg)
+    with connect(gateway, tokens["agent"]) as c:
+        with pytest.raises(psycopg.Error) as e:
+            c.cursor().execute(sql.encode())
+        assert e.value.sqlstate == "42501", str(e.value)
+        msg = str(e.value)
+        assert "gatehouse" in msg and "refused" in msg
+        assert c.execute("SELECT count(*) FROM orders").fetchone()[0] >= 3
+    assert orders_total(pg) == before
+
+
+def test_prepared_update_is_refused_at_parse(gateway, tokens, pg):
+    before = orders_total(pg)
+    with connect(gateway, tokens["agent"]) as c:
+        with pytest.raises(psycopg.Error) as e:
+            c.execute("UPDATE orders SET total = %s WHERE id = %s", (0, 1), prepare=True)
+        assert e.value.sqlstate == "42501"
+        assert c.execute("SELECT total FROM orders WHERE id = %s", (1,), prepare=True).fetchone()[0] > 0
+    assert orders_total(pg) == before
+
+
+def test_table_rule_refuses_other_tables(gateway, tokens):
+    with connect(gateway, tokens["other"]) as c:
+        assert c.execute("SELECT count(*) FROM orders").fetchone()[0] >= 3
+        with pytest.raises(psycopg.Error) as e:
+            c.execute("SELECT * FROM secrets")
+        assert e.value.sqlstate == "42501"
+        with pytest.raises(psycopg.Error) as e:
+            c.execute("SELECT * FROM orders JOIN secrets ON true")
+        assert e.value.sqlstate == "42501"
+        assert c.execute("SELECT count(*) FROM public.orders").fetchone()[0] >= 3
+
+
+def test_refusal_inside_a_transaction_aborts_it_as_postgres_would(gateway, tokens):
+    with psycopg.connect(gateway.dsn(tokens["agent"])) as c:  # not autocommit: BEGIN implied
+        c.execute("SELECT 1")
+        with pytest.raises(psycopg.Error) as e:
+            c.execute("DELETE FROM orders")
+        assert e.value.sqlstate == "42501"
+        with pytest.raises(psycopg.errors.InFailedSqlTransaction):
+            c.execute("SELECT 1")
+        c.rollback()
+        assert c.execute("SELECT 1").fetchone()[0] == 1
+
+
+def test_refusal_in_a_pipeline_rolls_back_the_implicit_transaction(gateway, tokens, pg):
+    before = orders_total(pg)
+    with connect(gateway, tokens["writer"]) as c:
+        with pytest.raises(psycopg.Error) as e:
+            with c.pipeline():
+                c.execute("INSERT INTO orders (customer_id, total, note) VALUES (%s, %s, %s)", (1, 1, "pipelined"))
+                c.execute("DO $$ BEGIN PERFORM 1; END $$")  # admin: refused
+                c.execute("SELECT %s::int", (5,))
+        assert e.value.sqlstate == "42501"
+        assert c.execute("SELECT 1").fetchone()[0] == 1
+    assert orders_total(pg) == before
+    assert pg.psql("SELECT count(*) FROM orders WHERE note = 'pipelined'", dbname="app").strip() == "0"
+
+
+def test_writer_may_write(gateway, tokens, pg):
+    with connect(gateway, tokens["writer"]) as c:
+        c.execute("UPDATE orders SET note = note WHERE id = 1")
+        c.execute("INSERT INTO orders (customer_id, total, note) VALUES (2, 1, 'writer') RETURNING id")
+        c.execute("DELETE FROM orders WHERE note = 'writer'")
+
+
+def test_second_wall_read_only_upstream(gateway, tokens):
+    # other-agent's rules allow reads only: its upstream session is read-only.
+    with connect(gateway, tokens["other"]) as c:
+        assert c.execute("SHOW default_transaction_read_only").fetchone()[0] == "on"
+    with connect(gateway, tokens["writer"]) as c:
+        assert c.execute("SHOW default_transaction_read_only").fetchone()[0] == "off"
+
+
+def test_unparseable_is_not_a_read(gateway, tokens):
+    with connect(gateway, tokens["agent"]) as c:
+        with pytest.raises(psycopg.Error) as e:
+            c.execute("SELEC * FROM orders")
+        assert e.value.sqlstate == "42501"
