@@ -164,11 +164,14 @@ def write_config(workdir, port, connections, tokens, rules, extra=None):
         "connections": connections,
         "rules": rules,
     }
-    for k, v in (extra or {}).items():
-        if isinstance(v, dict) and isinstance(cfg.get(k), dict):
-            cfg[k].update(v)
-        else:
-            cfg[k] = v
+    def merge(into, extra):
+        # Nested dicts merge; None removes nothing and keeps what was there.
+        for k, v in extra.items():
+            if isinstance(v, dict) and isinstance(into.get(k), dict):
+                merge(into[k], v)
+            elif v is not None:
+                into[k] = v
+    merge(cfg, extra or {})
     path = os.path.join(workdir, "gatehouse.yaml")
     with open(path, "w") as f:
         f.write(to_yaml(cfg))
