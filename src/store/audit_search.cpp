@@ -56,8 +56,18 @@ void read_tails(const open_journals& journals, const std::map<std::string, std::
   }
 }
 
+// event_columns, each qualified with the statement's alias "s.".
+std::string statement_columns() {
+  std::string out = "s.";
+  for (char c : event_columns) {
+    out += c;
+    if (c == ' ') out += "s.";
+  }
+  return out;
+}
+
 std::string search_sql(const audit::search_filter& f) {
-  std::string sql = "SELECT " + std::string(event_columns) +
+  std::string sql = "SELECT " + statement_columns() +
                     ", o.seq, o.decision, o.duration_us, o.rows, o.error, o.time_us FROM events s "
                     "LEFT JOIN events o ON o.seq = (SELECT min(seq) FROM events WHERE kind = "
                     "'outcome' AND ref = s.statement_id AND s.statement_id <> '') "
