@@ -12,8 +12,9 @@
 //    takes the strictest class, and the reason of the statement that set it.
 //  * Threads: safe to call from several threads at once. libpg_query keeps
 //    its memory contexts per thread; nothing here is shared or global. Each
-//    call needs about 1 MiB of stack at the default max_depth (measured in
-//    tests/sql/pg_depth_test.cpp); Asio and std::thread stacks are 8 MiB.
+//    call needs up to about 1 MiB of stack at the default max_depth
+//    (measured in tests/sql/pg_depth_test.cpp); std::thread (and so Asio)
+//    stacks are 8 MiB on Linux.
 //
 // Prepared statements (the session's side of the contract):
 //  * `PREPARE p AS stmt` has kind "prepare", prepared_name "p", and the class
@@ -46,9 +47,10 @@ struct classify_options {
   // They cannot turn a built-in that is not a read into one.
   std::vector<std::string> read_functions;
   std::size_t max_statement_bytes = std::size_t{1} << 20;
-  // Bound on nesting_bound(); 1000 leaves room for any hand-written query
-  // and keeps the recursion of the parser's serialiser well inside 1 MiB.
-  std::size_t max_depth = 1000;
+  // Bound on nesting_bound(). At 500 the deepest tree the grammar can build
+  // needs about 1 MiB of stack to serialise, unpack and walk (measured in
+  // pg_depth_test.cpp); hand-written and ORM queries stay far below 100.
+  std::size_t max_depth = 500;
 };
 
 // Never throws. See the contract above.

@@ -222,8 +222,9 @@ class scanner {
         if (top.is_case) pop();
         else token();
         break;
-      case word_kind::chain:
-        ++top.chain;
+      case word_kind::chain:  // siblings on either side, nested left-deep: count, then reset
+        reset();
+        ++levels_.back().chain;
         ++sum_;
         note();
         break;

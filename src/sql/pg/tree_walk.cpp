@@ -10,9 +10,11 @@
 namespace gh::sql::pg {
 namespace {
 
-// Messages deep. nesting_scan keeps parsed trees far below this; the guard is
-// a second line should the two ever disagree.
-constexpr int max_walk_depth = 1 << 14;
+// Messages deep. nesting_scan keeps parsed trees below two messages per unit
+// of max_depth; the guard is a second line should the two ever disagree.
+std::size_t max_walk_depth(const classify_options& o) {
+  return std::max<std::size_t>(4096, 4 * o.max_depth);
+}
 
 // Every generated protobuf-c struct begins with its ProtobufCMessage base, so
 // a pointer to the struct is a pointer to the base.
@@ -27,10 +29,11 @@ bool is(const ProtobufCMessage* m, const ProtobufCMessageDescriptor& d) {
 
 class walker {
  public:
-  walker(const classify_options& o, statement_facts& f) : options_(o), facts_(f) {}
+  walker(const classify_options& o, statement_facts& f)
+      : options_(o), facts_(f), max_depth_(max_walk_depth(o)) {}
 
   void message(const ProtobufCMessage* m) {
-    if (depth_ >= max_walk_depth) {
+    if (depth_ >= max_depth_) {
       facts_.too_deep = true;
       return;
     }
@@ -246,7 +249,8 @@ class walker {
   const classify_options& options_;
   statement_facts& facts_;
   std::vector<std::string_view> ctes_;
-  int depth_ = 0;
+  std::size_t max_depth_;
+  std::size_t depth_ = 0;
 };
 
 }  // namespace
