@@ -26,6 +26,16 @@ struct open_journals {
   }
 };
 
+// The store, read-only. A missing file gets its own message: SQLite's
+// "unable to open database file" does not say which file or why.
+expected<sqlite_store, std::string> open_store(const std::string& sqlite_path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(sqlite_path, ec) && !ec)
+    return unexpected("no audit store at " + sqlite_path +
+                      " (the gateway creates it when it first starts)");
+  return sqlite_store::open(sqlite_path, open_mode::read_only);
+}
+
 expected<void, std::string> open_all(const std::filesystem::path& dir, open_journals& out) {
   auto list = list_journals(dir);
   if (!list) return unexpected("cannot list " + dir.string() + ": " + list.error().message());
@@ -126,7 +136,7 @@ expected<std::uint64_t, std::string> search_audit(
     const std::function<void(const audit::search_row&)>& emit) {
   open_journals journals;
   if (auto r = open_all(journal_dir_for(sqlite_path), journals); !r) return unexpected(r.error());
-  auto store = sqlite_store::open(sqlite_path, open_mode::read_only);
+  auto store = open_store(sqlite_path);
   if (!store) return unexpected(store.error());
   if (auto r = store->db().exec("BEGIN"); !r) return unexpected(r.error());
   auto offsets = store->read_offsets();  // the first read fixes the snapshot
@@ -179,7 +189,7 @@ expected<verify_report, std::string> verify_audit(const std::string& sqlite_path
                                                   std::size_t max_findings) {
   open_journals journals;
   if (auto r = open_all(journal_dir_for(sqlite_path), journals); !r) return unexpected(r.error());
-  auto store = sqlite_store::open(sqlite_path, open_mode::read_only);
+  auto store = open_store(sqlite_path);
   if (!store) return unexpected(store.error());
   if (auto r = store->db().exec("BEGIN"); !r) return unexpected(r.error());
   verify_report report;
