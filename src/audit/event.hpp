@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -20,6 +21,19 @@ enum class event_kind : std::uint8_t {
   grant = 5,       // grant requested / added / revoked / expired
   journal = 6,     // the ingester's own note: a damaged journal it could not read whole
 };
+
+// "statement", "outcome", ... as stored and printed.
+constexpr std::string_view to_string(event_kind k) noexcept {
+  switch (k) {
+    case event_kind::statement: return "statement";
+    case event_kind::outcome: return "outcome";
+    case event_kind::session: return "session";
+    case event_kind::review: return "review";
+    case event_kind::grant: return "grant";
+    case event_kind::journal: return "journal";
+  }
+  return "unknown";
+}
 
 struct event {
   event_kind kind = event_kind::statement;

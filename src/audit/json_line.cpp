@@ -108,18 +108,6 @@ std::string valid_utf8(std::string_view s) {
   return out;
 }
 
-std::string_view to_string(event_kind k) noexcept {
-  switch (k) {
-    case event_kind::statement: return "statement";
-    case event_kind::outcome: return "outcome";
-    case event_kind::session: return "session";
-    case event_kind::review: return "review";
-    case event_kind::grant: return "grant";
-    case event_kind::journal: return "journal";
-  }
-  return "unknown";
-}
-
 std::string to_json_line(const search_row& row) {
   const event& s = row.statement;
   object_writer o;

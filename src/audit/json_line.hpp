@@ -29,8 +29,6 @@ struct search_row {
 
 std::string to_json_line(const search_row& row);  // no trailing newline
 
-std::string_view to_string(event_kind k) noexcept;
-
 // `s` with every byte that is not part of a valid UTF-8 sequence replaced by
 // U+FFFD; the input itself when it is valid.
 std::string valid_utf8(std::string_view s);

@@ -8,8 +8,12 @@ namespace gh::config::detail {
 namespace {
 
 std::string read_hash(const context& cx, const located& at) {
-  std::string h = text(cx, at, "64 hex digits (sha256 of the token)");
-  if (!is_sha256_hex(h)) fail_expected(cx, at, "64 hex digits (sha256 of the token)");
+  // Not shown when wrong: a raw token pasted here by mistake is a live secret.
+  std::string h = secret_text(cx, at, "64 hex digits (sha256 of the token)");
+  if (!is_sha256_hex(h))
+    cx.fail(at.line, at.key,
+            "expected 64 hex digits (sha256 of the token), got " + std::to_string(h.size()) +
+                " characters that are not (not shown: it may be the token itself)");
   std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
   return h;
 }
@@ -57,9 +61,17 @@ oidc_provider read_oidc(const context& cx, const located& at) {
 identity_section read_identity(const context& cx, const located& at) {
   map_reader m(cx, at, {"service_tokens", "oidc", "session_max"});
   identity_section s;
-  if (auto v = m.find("service_tokens"))
-    for (const auto& item : items(cx, *v, "{ principal, token_sha256, groups }"))
-      s.service_tokens.push_back(read_service_token(cx, item));
+  if (auto v = m.find("service_tokens")) {
+    for (const auto& item : items(cx, *v, "{ principal, token_sha256, groups }")) {
+      auto t = read_service_token(cx, item);
+      for (const auto& other : s.service_tokens)
+        if (other.token_sha256 == t.token_sha256)
+          cx.fail(t.line, item.key + ".token_sha256",
+                  "expected each token once, got the token of line " + std::to_string(other.line) +
+                      " again");
+      s.service_tokens.push_back(std::move(t));
+    }
+  }
   if (auto v = m.find("oidc")) {
     for (const auto& item : items(cx, *v, "{ issuer, audience, principal_claim, groups_claim }")) {
       auto p = read_oidc(cx, item);

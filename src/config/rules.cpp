@@ -13,7 +13,7 @@ namespace {
 using sql::statement_class;
 
 std::vector<std::string> read_people(const context& cx, const located& at, std::string_view what) {
-  std::string shape = std::string(what) + " (a name, or group:NAME)";
+  std::string shape = "a " + std::string(what) + " (a name, or group:NAME)";
   std::vector<std::string> out;
   for (const auto& item : items(cx, at, "names or group:NAME")) {
     std::string p = text(cx, item, shape);

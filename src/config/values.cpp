@@ -170,7 +170,9 @@ std::string_view closest_word(std::string_view word, std::span<const std::string
         diagonal = above;
       }
     }
-    if (row[c.size()] < best_distance) {
+    // A word cut short or run long ("maximum" for "max") is a typo too.
+    bool prefix = std::min(word.size(), c.size()) >= 3 && (word.starts_with(c) || c.starts_with(word));
+    if (row[c.size()] < best_distance || (prefix && best.empty())) {
       best_distance = row[c.size()];
       best = c;
     }

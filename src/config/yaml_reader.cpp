@@ -25,6 +25,15 @@ std::string join_words(std::initializer_list<std::string_view> words) {
 
 bool is_plain(const YAML::Node& n) { return n.Tag() == "?"; }
 
+// Where a number or true/false belongs, "got '5432'" for a quoted 5432 would
+// puzzle: say that it is quoted.
+[[noreturn]] void fail_not_plain(const context& cx, const located& at, std::string_view expected) {
+  if (at.node.IsScalar() && !is_plain(at.node))
+    cx.fail(at.line, at.key, "expected " + std::string(expected) + ", got a quoted string " +
+                                 quote_value(at.node.Scalar()));
+  fail_expected(cx, at, expected);
+}
+
 }  // namespace
 
 void context::fail(int line, const std::string& key, const std::string& what) const {
@@ -39,8 +48,8 @@ std::string context::resolve(const std::string& path) const {
 
 std::string describe_kind(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return n.size() ? "a map" : "an empty map";
+    case YAML::NodeType::Sequence: return n.size() ? "a list" : "an empty list";
     case YAML::NodeType::Scalar: return n.Scalar().empty() ? "an empty string" : "a string";
     default: return "nothing";
   }
@@ -133,12 +142,12 @@ bool boolean(const context& cx, const located& at) {
     if (at.node.Scalar() == "true") return true;
     if (at.node.Scalar() == "false") return false;
   }
-  fail_expected(cx, at, "true or false");
+  fail_not_plain(cx, at, "true or false");
 }
 
 std::int64_t integer(const context& cx, const located& at, std::int64_t min, std::int64_t max) {
   std::string expected = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
-  if (!at.node.IsScalar() || !is_plain(at.node)) fail_expected(cx, at, expected);
+  if (!at.node.IsScalar() || !is_plain(at.node)) fail_not_plain(cx, at, expected);
   const std::string& s = at.node.Scalar();
   std::int64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

@@ -1,5 +1,6 @@
 #include "identity/jwt_claims.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -12,9 +13,13 @@ namespace json = boost::json;
 
 using micros = std::int64_t;
 
-// 9999-12-31T23:59:59Z: later "dates" are nonsense, and the bound keeps the
-// conversion to microseconds far from overflow.
-constexpr double max_numeric_date = 253402300799.0;
+// 2255-03-14: sys_time counts nanoseconds in 64 bits and ends in 2262, so a
+// later date cannot even be held; a token claiming one is refused, not clamped.
+constexpr double max_numeric_date = 9'000'000'000.0;
+
+// The allowance is configuration, but it still must not overflow the sums
+// below or turn into a negative margin.
+constexpr std::chrono::seconds max_skew = std::chrono::hours(24);
 
 // RFC 7519 §2 NumericDate: seconds since the epoch, possibly fractional.
 // nullopt for any other JSON type, NaN, negative or absurd values.
@@ -77,7 +82,9 @@ std::optional<jwt_error> check_audience(const json::object& claims, const provid
 // exp, nbf and iat, each with the provider's skew allowance.
 std::optional<jwt_error> check_times(const json::object& claims, const provider_settings& p,
                                      micros now, micros& exp_out) {
-  const micros skew = std::chrono::duration_cast<std::chrono::microseconds>(p.skew).count();
+  const micros skew = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::clamp(p.skew, std::chrono::seconds(0), max_skew))
+                          .count();
   const json::value* exp = claims.if_contains("exp");
   if (!exp) return jwt_error::missing_exp;
   auto exp_at = numeric_date(*exp);

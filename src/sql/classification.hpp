@@ -30,6 +30,17 @@ struct table_name {
   std::string qualified() const;
 };
 
+// A run-time setting a statement changes (SET, RESET, set_config()), for
+// sessions that track some of them (search_path). `name` is lower-case;
+// `value` is the text the server stores (list settings quoted as PostgreSQL
+// flattens them), nullopt when the setting returns to its default.
+struct setting_change {
+  std::string name;
+  std::optional<std::string> value;
+  bool local = false;  // SET LOCAL / set_config(..., true): ends with the transaction
+  bool operator==(const setting_change&) const = default;
+};
+
 struct statement_info {
   statement_class cls = statement_class::unknown;
   std::string kind;                     // e.g. "select", "insert", "copy_to", "set"
@@ -38,6 +49,11 @@ struct statement_info {
   std::string reason;                   // why this class, for humans
   // PREPARE name / EXECUTE name / DEALLOCATE name: sessions track these.
   std::string prepared_name;
+  // kind "execute": the class of what the statement does besides running the
+  // prepared statement (its argument expressions; ddl for CREATE TABLE AS
+  // EXECUTE). Sessions use strictest(execute_floor, class recorded at PREPARE).
+  statement_class execute_floor = statement_class::read;
+  std::vector<setting_change> settings;
 };
 
 struct classification {

@@ -1,4 +1,6 @@
 // The claims of a correctly signed token: audience, time, principal, groups.
+#include <limits>
+
 #include "jwt_fixture.hpp"
 
 namespace gh::identity::testing {
@@ -40,6 +42,20 @@ TEST_F(jwt_test, expired_refused) {
   EXPECT_EQ(refusal(rs256(claims([](auto& c) { c["exp"] = now_seconds; }))), jwt_error::expired);
 }
 
+TEST_F(jwt_test, far_future_exp_within_range_is_carried) {
+  auto who = check(rs256(claims([](auto& c) { c["exp"] = 8'999'999'999; })));
+  ASSERT_TRUE(who) << describe(who.error());
+  EXPECT_EQ(to_unix_micros(*who->expires), 8'999'999'999'000'000);
+}
+
+TEST_F(jwt_test, absurd_skew_setting_does_not_overflow) {
+  provider_.skew = std::chrono::seconds(std::numeric_limits<std::int64_t>::max() / 2);
+  EXPECT_EQ(refusal(rs256(claims([](auto& c) { c["exp"] = now_seconds - 2 * 86400; }))),
+            jwt_error::expired);
+  provider_.skew = std::chrono::seconds(-600);
+  EXPECT_TRUE(check(rs256(claims([](auto& c) { c["exp"] = now_seconds + 1; }))));
+}
+
 TEST_F(jwt_test, missing_exp_refused) {
   EXPECT_EQ(refusal(rs256(claims([](auto& c) { c.erase("exp"); }))), jwt_error::missing_exp);
 }
@@ -62,6 +78,9 @@ TEST_F(jwt_test, dates_that_are_not_numbers_refused) {
         << name;
     EXPECT_EQ(refusal(rs256(claims([&](auto& c) { c[name] = 1e300; }))), jwt_error::bad_claim)
         << name;
+    // Beyond what a time point can hold (found by the fuzzer as an overflow).
+    EXPECT_EQ(refusal(rs256(claims([&](auto& c) { c[name] = 18020000300; }))),
+              jwt_error::bad_claim) << name;
   }
 }
 

@@ -20,6 +20,8 @@ expected<auth_request, codec_error> decode_auth(bytes_view body) {
   a.code = static_cast<auth_code>(code);
   a.data = r.rest();
   if (a.code == auth_code::md5 && a.data.size() != 4) return unexpected(codec_error::bad_value);
+  if ((a.code == auth_code::ok || a.code == auth_code::cleartext) && !a.data.empty())
+    return unexpected(codec_error::trailing_bytes);
   return a;
 }
 
@@ -85,6 +87,8 @@ std::int64_t rows_from_tag(std::string_view tag) noexcept {
   auto sp = tag.rfind(' ');
   if (sp == std::string_view::npos) return -1;
   std::string_view num = tag.substr(sp + 1);
+  // from_chars takes a leading '-': a tag may not report negative rows.
+  if (num.empty() || num[0] < '0' || num[0] > '9') return -1;
   std::int64_t v = -1;
   auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
   if (ec != std::errc() || p != num.data() + num.size()) return -1;
@@ -136,7 +140,10 @@ void encode_notice(std::string& out, const notice& n) { encode_fields(out, be::n
 void encode_negotiate_protocol(std::string& out, std::int32_t newest_minor,
                                const std::vector<std::string>& unsupported_options) {
   message_builder b(out);
-  b.begin(be::negotiate_protocol).int32(newest_minor).int32(static_cast<std::int32_t>(unsupported_options.size()));
+  // The protocol page calls the first field the newest minor version, but
+  // PostgreSQL sends the full version (3.0 = 0x00030000) and libpq reads it so.
+  std::int32_t newest = (3 << 16) | (newest_minor & 0xffff);
+  b.begin(be::negotiate_protocol).int32(newest).int32(static_cast<std::int32_t>(unsupported_options.size()));
   for (const auto& o : unsupported_options) b.cstring(until_nul(o));
   b.end();
 }

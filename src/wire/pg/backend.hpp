@@ -8,7 +8,8 @@
 //   ReadyForQuery   'Z' | Byte1 status ('I' idle, 'T' in transaction, 'E' failed transaction)
 //   ErrorResponse 'E' / NoticeResponse 'N' | (Byte1 field, String value)* | Byte1 0
 //   CommandComplete 'C' | String tag
-//   NegotiateProtocolVersion 'v' | Int32 newest minor | Int32 n | String option[n]
+//   NegotiateProtocolVersion 'v' | Int32 newest version (3 << 16 | minor, as PostgreSQL
+//                                  sends it) | Int32 n | String option[n]
 //   Others (RowDescription 'T', DataRow 'D', ...) pass through undecoded.
 #pragma once
 

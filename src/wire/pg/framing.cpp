@@ -30,7 +30,8 @@ frame next_message(bytes_view in, std::uint32_t max_size) noexcept {
   if (in.size() < 5) return f;
   std::uint32_t len = load_be32(in.data() + 1);
   if (len < 4) return fail(codec_error::length_too_small);
-  if (len > max_size - 1 || len > 0x7fffffff) return fail(codec_error::length_too_large);
+  // In 64 bits: `max_size - 1` would wrap for a zero limit and admit anything.
+  if (len > 0x7fffffff || std::uint64_t{len} + 1 > max_size) return fail(codec_error::length_too_large);
   std::size_t total = std::size_t{len} + 1;
   if (in.size() < total) {
     f.wanted = static_cast<std::uint32_t>(total);

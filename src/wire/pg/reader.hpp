@@ -39,6 +39,8 @@ class body_reader {
   }
   // A NUL-terminated string; the view excludes the NUL.
   bool cstring(std::string_view& v) noexcept {
+    // An empty body may have a null data pointer, which memchr must not get.
+    if (p_ == end_) return false;
     const void* nul = std::memchr(p_, 0, remaining());
     if (!nul) return false;
     auto n = static_cast<std::size_t>(static_cast<const std::uint8_t*>(nul) - p_);

@@ -43,12 +43,17 @@ constexpr int max_iterations = 10'000'000;  // a hostile server must not pin a c
 }  // namespace
 
 scram_client::scram_client(std::string password, const random_source& rng)
+    : scram_client(std::move(password), "", base64_encode(random_bytes(rng, 18))) {}
+
+scram_client::scram_client(std::string password, std::string_view user, std::string client_nonce)
     : password_(std::move(password)),
-      client_nonce_(base64_encode(random_bytes(rng, 18))),
-      client_first_bare_("n=,r=" + client_nonce_),
+      client_nonce_(std::move(client_nonce)),
+      client_first_bare_("n=" + std::string(user) + ",r=" + client_nonce_),
       client_first_("n,," + client_first_bare_) {}
 
 expected<std::string, scram_error> scram_client::on_server_first(std::string_view server_first) {
+  // RFC 5802 §5.1: a mandatory extension ("m=") we do not know ends the exchange.
+  if (server_first.starts_with("m=")) return unexpected(scram_error::malformed_server_first);
   std::string_view nonce = attribute(server_first, 'r');
   std::string_view salt_b64 = attribute(server_first, 's');
   std::string_view iter_text = attribute(server_first, 'i');
@@ -77,8 +82,9 @@ expected<std::string, scram_error> scram_client::on_server_first(std::string_vie
 
 expected<void, scram_error> scram_client::on_server_final(std::string_view server_final) const {
   if (!attribute(server_final, 'e').empty()) return unexpected(scram_error::server_error);
-  auto verifier = base64_decode(attribute(server_final, 'v'));
-  if (!verifier) return unexpected(scram_error::malformed_server_final);
+  std::string_view v = attribute(server_final, 'v');
+  auto verifier = base64_decode(v);
+  if (v.empty() || !verifier) return unexpected(scram_error::malformed_server_final);
   if (expected_server_signature_.empty() || !constant_time_equal(*verifier, expected_server_signature_))
     return unexpected(scram_error::bad_server_signature);
   return {};

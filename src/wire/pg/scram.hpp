@@ -30,6 +30,11 @@ std::string_view describe(scram_error e) noexcept;
 class scram_client {
  public:
   scram_client(std::string password, const random_source& rng);
+  // A fixed user name and client nonce instead of "" and 18 random bytes: for
+  // known-answer tests (RFC 7677 §3 uses user "user") and fuzzing. Both are
+  // sent as given: `user` must hold neither ',' nor '=' (RFC 5802 escapes
+  // them), `client_nonce` must be printable ASCII without ','.
+  scram_client(std::string password, std::string_view user, std::string client_nonce);
 
   // The client-first-message, for SASLInitialResponse with "SCRAM-SHA-256".
   const std::string& client_first() const noexcept { return client_first_; }

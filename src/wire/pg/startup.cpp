@@ -1,5 +1,7 @@
 #include "wire/pg/startup.hpp"
 
+#include <algorithm>
+
 #include "wire/pg/reader.hpp"
 
 namespace gh::wire::pg {
@@ -21,14 +23,21 @@ namespace {
 expected<startup_packet, codec_error> decode_params(body_reader& r, std::int32_t protocol) {
   startup_message m;
   m.protocol = protocol;
+  std::vector<std::string_view> names;  // views into the body
   for (;;) {
     std::string_view name, value;
     if (!r.cstring(name)) return unexpected(codec_error::missing_terminator);
     if (name.empty()) break;  // the list's terminator
     if (!r.cstring(value)) return unexpected(codec_error::missing_terminator);
+    names.push_back(name);
     m.params.emplace_back(name, value);
   }
   if (!r.done()) return unexpected(codec_error::trailing_bytes);
+  // PostgreSQL lets the last of two equal names win while get() answers the
+  // first: refuse, so that what the gateway checks is what runs. Sorted, not
+  // pairwise: a packet may hold thousands of names.
+  std::sort(names.begin(), names.end());
+  if (std::adjacent_find(names.begin(), names.end()) != names.end()) return unexpected(codec_error::bad_value);
   return startup_packet(std::move(m));
 }
 

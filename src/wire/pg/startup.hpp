@@ -44,7 +44,8 @@ using startup_packet = std::variant<ssl_request, gssenc_request, cancel_request,
 
 // `body` is a framed packet without its length (next_startup_packet().body).
 // An unknown protocol code is bad_value; protocol 3.x minor > 0 decodes (the
-// caller answers with NegotiateProtocolVersion).
+// caller answers with NegotiateProtocolVersion). A parameter named twice is
+// bad_value too: PostgreSQL would take the last, get() the first.
 expected<startup_packet, codec_error> decode_startup(bytes_view body);
 
 std::string encode_ssl_request();

@@ -1,0 +1,99 @@
+#include "store/event_rows.hpp"
+
+namespace gh::store {
+
+void bind_event_row(sqlite_stmt& s, std::int64_t seq, const audit::event& ev,
+                    std::string_view tables_text, std::string_view prev_hash,
+                    std::string_view hash) noexcept {
+  s.bind(1, seq);
+  s.bind(2, to_unix_micros(ev.time));
+  s.bind_text_static(3, audit::to_string(ev.kind));
+  s.bind_text_static(4, ev.principal);
+  s.bind_text_static(5, ev.session);
+  s.bind_text_static(6, ev.client);
+  s.bind_text_static(7, ev.connection);
+  s.bind_text_static(8, ev.statement);
+  // u64 stored as i64: lengths are bounded by record_max, far below 2^63.
+  s.bind(9, static_cast<std::int64_t>(ev.statement_length));
+  s.bind_text_static(10, ev.cls);
+  s.bind_text_static(11, tables_text);
+  s.bind_text_static(12, ev.decision);
+  s.bind_text_static(13, ev.rule);
+  s.bind_text_static(14, ev.reviewer);
+  s.bind_text_static(15, ev.ref);
+  s.bind(16, ev.duration_us);
+  s.bind(17, ev.rows);
+  s.bind_text_static(18, ev.error);
+  s.bind_text_static(19, ev.statement_id);
+  s.bind_blob_static(20, prev_hash);
+  s.bind_blob_static(21, hash);
+}
+
+void read_event_row(const sqlite_stmt& s, int first, audit::stored_event& out) {
+  auto text = [&](int c) { return std::string(s.column_text(first + c)); };
+  audit::event& ev = out.ev;
+  out.seq = s.column_int(first + 0);
+  ev.time = from_unix_micros(s.column_int(first + 1));
+  ev.kind = kind_from_text(s.column_text(first + 2));
+  ev.principal = text(3);
+  ev.session = text(4);
+  ev.client = text(5);
+  ev.connection = text(6);
+  ev.statement = text(7);
+  ev.statement_length = static_cast<std::uint64_t>(s.column_int(first + 8));
+  ev.cls = text(9);
+  ev.tables = decode_tables(s.column_text(first + 10));
+  ev.decision = text(11);
+  ev.rule = text(12);
+  ev.reviewer = text(13);
+  ev.ref = text(14);
+  ev.duration_us = s.column_int(first + 15);
+  ev.rows = s.column_int(first + 16);
+  ev.error = text(17);
+  ev.statement_id = text(18);
+  out.prev_hash = std::string(s.column_blob(first + 19));
+  out.hash = std::string(s.column_blob(first + 20));
+}
+
+void encode_tables(const std::vector<std::string>& tables, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    if (i) out += '\n';
+    if (tables[i].empty()) out += "\\e";
+    for (char c : tables[i]) {
+      if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else out += c;
+    }
+  }
+}
+
+std::vector<std::string> decode_tables(std::string_view text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  out.emplace_back();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      out.emplace_back();
+    } else if (c == '\\' && i + 1 < text.size()) {
+      char e = text[++i];
+      // "\e" stands for the empty name; anything else escaped stands for itself.
+      if (e == 'n') out.back() += '\n';
+      else if (e != 'e') out.back() += e;
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+audit::event_kind kind_from_text(std::string_view text) noexcept {
+  for (auto k : {audit::event_kind::statement, audit::event_kind::outcome,
+                 audit::event_kind::session, audit::event_kind::review, audit::event_kind::grant,
+                 audit::event_kind::journal})
+    if (audit::to_string(k) == text) return k;
+  return static_cast<audit::event_kind>(0);
+}
+
+}  // namespace gh::store

@@ -1,0 +1,217 @@
+// One ingester pass: read the whole records past each journal's committed
+// offset, store them with the chain in one transaction per batch, delete the
+// journals that are finished and fully stored.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "store/ingester.hpp"
+
+namespace gh::store {
+namespace {
+
+std::string errno_text(const std::string& what, int e) { return what + ": " + std::strerror(e); }
+
+}  // namespace
+
+expected<std::uint64_t, std::string> ingester::pass(bool all_finished, std::size_t max_events) {
+  auto files = list_journals(dir_);
+  if (!files) {
+    failed("cannot list " + dir_.string() + ": " + files.error().message());
+    return unexpected(files.error().message());
+  }
+  std::uint64_t total = 0;
+  std::set<std::string> seen;
+  for (const auto& f : *files) {
+    seen.insert(f.name);
+    if (total >= max_events) continue;
+    auto r = ingest_file(f, all_finished || f.finished, max_events - total);
+    if (!r) {
+      failed(r.error());
+      return r;
+    }
+    total += *r;
+  }
+  // Close what vanished from the directory (deleted by hand, or by us).
+  for (auto it = files_.begin(); it != files_.end();) {
+    if (seen.count(it->first)) { ++it; continue; }
+    if (it->second.fd >= 0) ::close(it->second.fd);
+    it = files_.erase(it);
+  }
+  std::lock_guard lock(stats_mutex_);
+  stats_.last_error.clear();
+  return total;
+}
+
+expected<std::uint64_t, std::string> ingester::ingest_file(const journal_file& f, bool finished,
+                                                           std::size_t budget) {
+  batch_size_ = 0;
+  open_journal& j = files_[f.name];
+  if (j.fd < 0) {
+    j.fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (j.fd < 0 && errno == ENOENT) return 0;  // deleted between listing and opening
+    if (j.fd < 0) return unexpected(errno_text("cannot open " + f.path.string(), errno));
+  }
+  struct stat st{};
+  if (::fstat(j.fd, &st) != 0) return unexpected(errno_text("cannot stat " + f.path.string(), errno));
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  std::uint64_t offset = offsets_.count(f.name) ? offsets_[f.name] : 0;
+  if (offset > size) {
+    // Someone cut the file below what is already stored: nothing new to read,
+    // and the file is not ours to delete any more.
+    if (!j.unreadable_noted) {
+      note(f.name, "is shorter (" + std::to_string(size) + " bytes) than what was ingested (" +
+                       std::to_string(offset) + " bytes): it was truncated outside Gatehouse");
+      if (auto r = commit(f.name, offset); !r) return unexpected(r.error());
+      j.unreadable_noted = true;
+    }
+    return 0;
+  }
+
+  std::uint64_t stored = 0;
+  journal_cursor cursor(j.fd, offset, size, read_buffer_);
+  for (bool more = true; more;) {
+    batch_size_ = 0;
+    std::uint64_t end = cursor.offset();
+    std::size_t room = std::min(options_.batch_max, budget - stored);
+    while (more && batch_size_ < room) {
+      std::uint64_t at = cursor.offset();
+      switch (cursor.next(next_slot())) {
+        case journal_cursor::item::event:
+          end = cursor.offset();
+          break;
+        case journal_cursor::item::damaged:
+          --batch_size_;  // the slot holds no event
+          note(f.name, "record at offset " + std::to_string(at) + " (" +
+                           std::to_string(cursor.detail()) +
+                           " bytes) failed its checksum or did not parse: skipped");
+          end = cursor.offset();
+          break;
+        case journal_cursor::item::unreadable:
+          --batch_size_;
+          more = false;
+          if (!finished) {
+            // The writer may still append; nothing past here can be framed.
+            // Wait until the file is finished, then give up the rest.
+            if (!j.unreadable_noted) spdlog::error("audit journal {}: impossible record length at offset {}", f.name, at);
+            j.unreadable_noted = true;
+            break;
+          }
+          note(f.name, "bytes " + std::to_string(at) + " to " + std::to_string(size) +
+                           " are unreadable (impossible record length): lost");
+          end = size;
+          break;
+        case journal_cursor::item::end:
+          --batch_size_;
+          more = false;
+          if (finished && cursor.tail_bytes() > 0) {
+            note(f.name, "torn record at offset " + std::to_string(at) + " (" +
+                             std::to_string(cursor.tail_bytes()) +
+                             " bytes) ignored: its write never completed");
+            end = size;
+          }
+          break;
+        case journal_cursor::item::io_error:
+          return unexpected(errno_text("cannot read " + f.path.string(), static_cast<int>(cursor.detail())));
+      }
+    }
+    if (batch_size_ > 0 || end != offset) {
+      stored += batch_size_;
+      if (auto r = commit(f.name, end); !r) return unexpected(r.error());
+      offset = end;
+    }
+    if (stored >= budget) more = false;
+  }
+  if (finished && offset == size) {
+    if (auto r = remove_file(f.name); !r) return unexpected(r.error());
+  }
+  return stored;
+}
+
+audit::event& ingester::next_slot() {
+  if (batch_size_ == batch_.size()) batch_.emplace_back();
+  return batch_[batch_size_++];
+}
+
+// Records damage in the chain itself, so that `audit search` shows it beside
+// the events and `audit verify` covers the note.
+void ingester::note(const std::string& file, std::string what) {
+  std::string text = "audit journal " + file + ": " + what;
+  spdlog::warn("{}", text);
+  audit::event& ev = next_slot();
+  ev = audit::event{};
+  ev.kind = audit::event_kind::journal;
+  ev.time = std::chrono::system_clock::now();
+  ev.statement = std::move(text);
+  std::lock_guard lock(stats_mutex_);
+  ++stats_.damaged;
+}
+
+expected<void, std::string> ingester::commit(const std::string& file, std::uint64_t offset) {
+  if (auto r = store_.begin(); !r) return unexpected("cannot begin a transaction: " + r.error());
+  audit::chain_head head = head_;
+  for (std::size_t i = 0; i < batch_size_; ++i) {
+    std::uint64_t seq = head.seq + 1;
+    std::string hash = audit::chain_hash(head.hash, seq, batch_[i], scratch_);
+    if (auto r = store_.insert_event(seq, batch_[i], head.hash, hash); !r) {
+      store_.rollback();
+      return unexpected("cannot store event " + std::to_string(seq) + ": " + r.error());
+    }
+    head = {seq, std::move(hash)};
+  }
+  auto r = store_.set_offset(file, offset);
+  if (r) r = store_.set_head(head);
+  if (r) r = store_.commit();
+  if (!r) {
+    store_.rollback();
+    return unexpected("cannot commit the audit batch: " + r.error());
+  }
+  head_ = std::move(head);
+  offsets_[file] = offset;
+  std::lock_guard lock(stats_mutex_);
+  stats_.events += batch_size_;
+  ++stats_.batches;
+  head_copy_ = head_;
+  batch_size_ = 0;
+  return {};
+}
+
+// Unlink first, then forget the offset: a crash in between leaves an offset
+// for a file that no longer exists, which the next open() forgets. The other
+// order could leave a file without its offset, to be ingested twice.
+expected<void, std::string> ingester::remove_file(const std::string& name) {
+  auto it = files_.find(name);
+  if (it != files_.end()) {
+    if (it->second.fd >= 0) ::close(it->second.fd);
+    files_.erase(it);
+  }
+  std::filesystem::path p = dir_ / name;
+  if (::unlink(p.c_str()) != 0 && errno != ENOENT)
+    return unexpected(errno_text("cannot delete " + p.string(), errno));
+  if (auto r = store_.delete_offset(name); !r) return unexpected(r.error());
+  offsets_.erase(name);
+  std::lock_guard lock(stats_mutex_);
+  ++stats_.files_removed;
+  return {};
+}
+
+expected<void, std::string> ingester::forget_vanished_files() {
+  for (auto it = offsets_.begin(); it != offsets_.end();) {
+    std::error_code ec;
+    if (std::filesystem::exists(dir_ / it->first, ec) || ec) {
+      ++it;
+      continue;
+    }
+    if (auto r = store_.delete_offset(it->first); !r) return unexpected(r.error());
+    it = offsets_.erase(it);
+  }
+  return {};
+}
+
+}  // namespace gh::store

@@ -1,0 +1,61 @@
+// The audit log in SQLite: the schema, the chain head, the journal offsets,
+// and the writes the ingester makes. One file also holds reviews and grants
+// (their owners add tables through db()).
+//
+//   events(seq INTEGER PRIMARY KEY, time_us, kind, principal, session, client,
+//          connection, statement, statement_length, class, tables, decision,
+//          rule, reviewer, ref, duration_us, rows, error, statement_id,
+//          prev_hash BLOB, hash BLOB)
+//     indexes: (principal, time_us), (connection, time_us), (time_us),
+//              (ref) for outcomes
+//   chain_head(id = 1, seq, hash)          the last event the chain covers
+//   journal_offsets(file, offset)          bytes of each journal ingested
+//
+// Events, head and offsets change in one transaction: after a crash the next
+// ingester resumes exactly where the last commit left off.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "audit/chain.hpp"
+#include "audit/event.hpp"
+#include "store/sqlite_db.hpp"
+
+namespace gh::store {
+
+class sqlite_store {
+ public:
+  // read_write creates the schema when missing; read_only requires it.
+  static expected<sqlite_store, std::string> open(const std::string& path, open_mode mode);
+
+  sqlite_db& db() noexcept { return db_; }
+
+  // nullopt when the head row is gone (`audit verify` reports that).
+  expected<std::optional<audit::chain_head>, std::string> read_head();
+  expected<std::map<std::string, std::uint64_t>, std::string> read_offsets();
+
+  // The ingester's writes, between begin() and commit().
+  expected<void, std::string> begin();  // BEGIN IMMEDIATE: takes the write lock now
+  expected<void, std::string> commit();
+  void rollback() noexcept;
+  expected<void, std::string> insert_event(std::uint64_t seq, const audit::event& ev,
+                                           std::string_view prev_hash, std::string_view hash);
+  expected<void, std::string> set_offset(std::string_view file, std::uint64_t offset);
+  expected<void, std::string> delete_offset(std::string_view file);
+  expected<void, std::string> set_head(const audit::chain_head& head);
+
+ private:
+  explicit sqlite_store(sqlite_db db) noexcept : db_(std::move(db)) {}
+  expected<void, std::string> prepare_writes();
+  expected<void, std::string> run(sqlite_stmt& s);
+
+  sqlite_db db_;
+  sqlite_stmt insert_, set_offset_, delete_offset_, set_head_;
+  std::string tables_text_;  // reused by insert_event
+};
+
+}  // namespace gh::store
