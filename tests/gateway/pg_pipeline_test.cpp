@@ -21,10 +21,9 @@ std::string feed(pg_pipeline& p, std::string_view types) {
 TEST(pg_pipeline, simple_query_finishes_at_ready_for_query) {
   pg_pipeline p;
   p.push({pending_kind::query, 7});
-  auto fx = p.on_server_message('T');
-  EXPECT_TRUE(fx.statement);  // a RowDescription inside a query result
-  EXPECT_EQ(feed(p, "DDC"), "...");
-  fx = p.on_server_message('Z');
+  EXPECT_EQ(feed(p, "TDDC"), "....");  // RowDescription starts a result, not a Describe
+  EXPECT_EQ(p.size(), 1u);
+  auto fx = p.on_server_message('Z');
   ASSERT_TRUE(fx.statement);
   EXPECT_EQ(fx.statement->statement, 7u);
   EXPECT_TRUE(fx.finished);
