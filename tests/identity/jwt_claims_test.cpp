@@ -88,6 +88,8 @@ TEST_F(jwt_test, missing_principal_claim_refused_without_falling_back) {
   EXPECT_EQ(refusal(rs256(claims([](auto& c) { c.erase("sub"); }))), jwt_error::no_principal);
   provider_.principal_claim = "email";  // sub is there, but it is not the configured claim
   EXPECT_EQ(refusal(rs256(claims())), jwt_error::no_principal);
+  provider_.principal_claim = "";  // a misconfiguration names nobody, not the "" claim
+  EXPECT_EQ(refusal(rs256(claims([](auto& c) { c[""] = "alice"; }))), jwt_error::no_principal);
 }
 
 TEST_F(jwt_test, unusable_principal_names_refused) {
