@@ -1,28 +1,37 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang into build-fuzz/ (ASan + UBSan),
-# seeds each from the wire fixtures (tests/wire/pg/*.hex) and its committed
-# regression inputs, runs each for SECONDS (default 20), one after the other,
-# and exits non-zero if any crashed. A crashing input is written to
+# seeds each from the wire fixtures (tests/wire/pg/*.hex), its corpus
+# (tests/fuzz/corpus/<name>/) and its committed regression inputs, gives it
+# its dictionary (tests/fuzz/<prefix>.dict), runs each for SECONDS (default
+# 20), one after the other, and exits non-zero if any crashed. A crashing input is written to
 # tests/fuzz/regressions/<target>/: fix the bug and commit the input with the
 # fix; gh_wire_tests replays every file there in the ordinary build.
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (default: every *_fuzz target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pg_frontend_fuzz pg_backend_fuzz pg_startup_fuzz pg_scram_fuzz)
 
 if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DGH_FUZZ=ON -DGH_BENCH=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-ninja -C build-fuzz -j2 "${targets[@]}" | grep -v '^\[' || true
+work="$(mktemp -d /tmp/gh-fuzz.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+if [ ${#targets[@]} -eq 0 ]; then
+  mapfile -t targets < <(ninja -C build-fuzz -t targets all |
+    sed -n 's/^\([a-z0-9_]*_fuzz\): phony$/\1/p' | grep -v '^cmake_' | sort)
+fi
+# Fuzzing stale binaries would report on code that is no longer there.
+if ! ninja -C build-fuzz -j2 "${targets[@]}" >"$work/build.log" 2>&1; then
+  grep -v '^\[' "$work/build.log" | tail -40
+  echo "fuzz: the build failed"
+  exit 1
+fi
 
 # UBSan reports are fatal here, so that they end as crash inputs too.
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
-work="$(mktemp -d /tmp/gh-fuzz.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
 fixtures=tests/wire/pg
 
 # A fixture's bytes: the hex without comments and whitespace, as binary.
@@ -32,7 +41,8 @@ hex_to_file() {
   printf "$(printf '%s' "$hex" | sed 's/../\\x&/g')" >"$2"
 }
 
-# Seeds of one target: fixture files by glob, then its regression inputs.
+# Seeds of one target: fixture files by glob, then its corpus
+# (tests/fuzz/corpus/<target without _fuzz>/) and its regression inputs.
 seed() {
   local target="$1" dir="$work/$1/seeds" f
   shift
@@ -40,9 +50,10 @@ seed() {
   for f in "$@"; do
     [ -f "$f" ] && hex_to_file "$f" "$dir/$(basename "$f" .hex)"
   done
-  if [ -d "tests/fuzz/regressions/$target" ]; then
-    find "tests/fuzz/regressions/$target" -type f ! -name '.*' -exec cp {} "$dir/" \;
-  fi
+  for f in "tests/fuzz/corpus/${target%_fuzz}" "tests/fuzz/regressions/$target"; do
+    [ -d "$f" ] && find "$f" -type f ! -name '.*' -exec cp {} "$dir/" \;
+  done
+  return 0
 }
 
 typed_frontend=()
@@ -54,6 +65,7 @@ seed pg_frontend_fuzz "${typed_frontend[@]}" "$fixtures"/stream_fe_*.hex
 seed pg_backend_fuzz "$fixtures"/be_*.hex "$fixtures"/stream_be_*.hex
 seed pg_scram_fuzz "$fixtures"/be_auth_sasl*.hex "$fixtures"/stream_be_scram_login.hex
 seed pg_startup_fuzz "${startup[@]}"
+for t in "${targets[@]}"; do [ -d "$work/$t" ] || seed "$t"; done
 # A whole client opening: SSLRequest, StartupMessage, then typed messages.
 cat "$work/pg_startup_fuzz/seeds/fe_ssl_request" "$work/pg_startup_fuzz/seeds/fe_startup_message" \
   "$work/pg_frontend_fuzz/seeds/stream_fe_libpq" >"$work/pg_startup_fuzz/seeds/session_opening"
@@ -62,8 +74,10 @@ failed=()
 for t in "${targets[@]}"; do
   mkdir -p "tests/fuzz/regressions/$t" "$work/$t/corpus" "$work/$t/seeds"
   echo "== $t: ${seconds}s from $(ls "$work/$t/seeds" | wc -l) seeds"
+  dict=()
+  [ -f "tests/fuzz/${t%%_*}.dict" ] && dict=(-dict="tests/fuzz/${t%%_*}.dict")
   rc=0
-  "build-fuzz/tests/fuzz/$t" -max_total_time="$seconds" -timeout=10 -max_len=4096 \
+  "build-fuzz/tests/fuzz/$t" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -max_len=4096 \
     -print_final_stats=1 -artifact_prefix="tests/fuzz/regressions/$t/" \
     "$work/$t/corpus" "$work/$t/seeds" >"$work/$t.log" 2>&1 || rc=$?
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")"

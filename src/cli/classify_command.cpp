@@ -6,6 +6,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "sql/classification_json.hpp"
@@ -40,35 +41,52 @@ std::string human_line(const sql::classification& c) {
   return out;
 }
 
+// "--name" or "--name=value": SQL starting with a "-- comment" is not one.
+bool looks_like_option(std::string_view arg) {
+  if (arg.size() < 3 || arg.substr(0, 2) != "--") return false;
+  for (char c : arg.substr(2, arg.find('=') == std::string_view::npos ? arg.npos : arg.find('=') - 2))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+      return false;
+  return true;
+}
+
 }  // namespace
 
 int cmd_classify(args a) {
   std::string dialect = "postgres";
   bool json = false;
-  std::string sql;
-  bool have_sql = false, from_stdin = false;
+  bool options_done = false;
+  std::vector<std::string_view> words;  // the SQL, as separate arguments
   for (std::size_t i = 0; i < a.size(); ++i) {
     const std::string_view arg = a[i];
-    if (arg == "--json") {
-      json = true;
-    } else if (arg == "--dialect" && i + 1 < a.size()) {
-      dialect = a[++i];
-    } else if (arg.substr(0, 10) == "--dialect=") {
-      dialect = arg.substr(10);
-    } else if (arg == "-h" || arg == "--help") {
-      usage(stdout);
-      return 0;
-    } else if (arg == "-") {
-      from_stdin = true;
-    } else if (arg.size() > 2 && arg.substr(0, 2) == "--" && !have_sql) {
-      std::fprintf(stderr, "gatehouse classify: unknown option %s\n", a[i]);
-      usage(stderr);
-      return 2;
-    } else {
-      if (have_sql) sql += ' ';
-      sql += arg;
-      have_sql = true;
+    if (!options_done && words.empty()) {
+      if (arg == "--json") {
+        json = true;
+        continue;
+      }
+      if (arg == "--dialect" && i + 1 < a.size()) {
+        dialect = a[++i];
+        continue;
+      }
+      if (arg.substr(0, 10) == "--dialect=") {
+        dialect = arg.substr(10);
+        continue;
+      }
+      if (arg == "-h" || arg == "--help") {
+        usage(stdout);
+        return 0;
+      }
+      if (arg == "--") {
+        options_done = true;
+        continue;
+      }
+      if (looks_like_option(arg)) {
+        std::fprintf(stderr, "gatehouse classify: unknown option %s\n", a[i]);
+        usage(stderr);
+        return 2;
+      }
     }
+    words.push_back(arg);
   }
   if (dialect == "mysql") {
     std::fputs("gatehouse classify: the MySQL classifier is not built yet\n", stderr);
@@ -78,8 +96,15 @@ int cmd_classify(args a) {
     std::fprintf(stderr, "gatehouse classify: unknown dialect '%s'\n", dialect.c_str());
     return 2;
   }
-  if (!have_sql || from_stdin)
+  std::string sql;
+  if (words.empty() || (words.size() == 1 && words[0] == "-")) {
     sql.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (i) sql += ' ';
+      sql += words[i];
+    }
+  }
 
   const sql::classification c = sql::pg::classify(sql, sql::pg::classify_options{});
   const std::string out = json ? sql::to_json(c) : human_line(c);

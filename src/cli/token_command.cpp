@@ -74,7 +74,8 @@ int token_new(args a) {
   for (std::size_t i = 0; i < a.size(); ++i) {
     std::string_view arg = a[i];
     auto is = [&](std::string_view name) {
-      return arg == name || (arg.starts_with(name) && arg.size() > name.size() && arg[name.size()] == '=');
+      return arg == name ||
+             (arg.starts_with(name) && arg.size() > name.size() && arg[name.size()] == '=');
     };
     if (is("--principal")) {
       principal = option_value(a, i, "--principal");
@@ -83,7 +84,10 @@ int token_new(args a) {
       auto list = option_value(a, i, "--groups");
       if (!list) return usage_error("--groups needs a comma-separated list");
       auto parsed = split_groups(*list);
-      if (!parsed) return usage_error("--groups: each group must be a name without spaces or control characters, not starting with 'group:'");
+      if (!parsed)
+        return usage_error(
+            "--groups: each group must be a name without spaces or control characters, not "
+            "starting with 'group:'");
       groups = std::move(*parsed);
     } else {
       return usage_error("unknown argument '" + std::string(arg) + "'");
@@ -91,7 +95,9 @@ int token_new(args a) {
   }
   if (!principal) return usage_error("token new needs --principal NAME");
   if (!config_name(*principal))
-    return usage_error("--principal must be 1 to 256 characters without spaces or control characters, not starting with 'group:'");
+    return usage_error(
+        "--principal must be 1 to 256 characters without spaces or control characters, not "
+        "starting with 'group:'");
 
   const std::string token = identity::new_service_token(system_random());
   const identity::service_token_entry entry{*principal, identity::service_token_sha256_hex(token),
@@ -103,7 +109,9 @@ int token_new(args a) {
 
 int token_hash(args a) {
   if (!a.empty())
-    return usage_error("token hash reads the token from stdin, not from arguments (they show in ps and shell history)");
+    return usage_error(
+        "token hash reads the token from stdin, not from arguments (they show in ps and shell "
+        "history)");
   std::string token;
   char buffer[4096];
   while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {

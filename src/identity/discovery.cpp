@@ -12,8 +12,8 @@ bool acceptable_jwks_uri(std::string_view uri, std::string_view configured_issue
   if (!parsed) return false;
   const auto& u = *parsed;
   const bool https = u.scheme_id() == boost::urls::scheme::https;
-  const bool http_allowed = configured_issuer.substr(0, 7) == "http://" &&
-                            u.scheme_id() == boost::urls::scheme::http;
+  const bool http_allowed =
+      configured_issuer.substr(0, 7) == "http://" && u.scheme_id() == boost::urls::scheme::http;
   return (https || http_allowed) && u.has_authority() && !u.encoded_host().empty() &&
          !u.has_userinfo() && !u.has_fragment();
 }
@@ -22,10 +22,14 @@ bool acceptable_jwks_uri(std::string_view uri, std::string_view configured_issue
 
 std::string_view describe(discovery_error e) {
   switch (e) {
-    case discovery_error::malformed: return "discovery document is not a JSON object with string issuer and jwks_uri";
-    case discovery_error::too_large: return "discovery document exceeds the size or depth limit";
-    case discovery_error::issuer_mismatch: return "discovery document names another issuer than the configured one";
-    case discovery_error::bad_jwks_uri: return "discovery document's jwks_uri is missing or not an absolute https URL";
+    case discovery_error::malformed:
+      return "discovery document is not a JSON object with string issuer and jwks_uri";
+    case discovery_error::too_large:
+      return "discovery document exceeds the size or depth limit";
+    case discovery_error::issuer_mismatch:
+      return "discovery document names another issuer than the configured one";
+    case discovery_error::bad_jwks_uri:
+      return "discovery document's jwks_uri is missing or not an absolute https URL";
   }
   return "unknown discovery error";
 }

@@ -20,10 +20,10 @@ struct provider_metadata {
 inline constexpr json_limits discovery_json_limits{64 * 1024, 8};
 
 enum class discovery_error {
-  malformed,         // not a JSON object, or "issuer"/"jwks_uri" not strings
+  malformed,  // not a JSON object, or "issuer"/"jwks_uri" not strings
   too_large,
-  issuer_mismatch,   // "issuer" is not the configured issuer, byte for byte
-  bad_jwks_uri,      // missing, not an absolute https URL, or with user info
+  issuer_mismatch,  // "issuer" is not the configured issuer, byte for byte
+  bad_jwks_uri,     // missing, not an absolute https URL, or with user info
 };
 std::string_view describe(discovery_error e);
 

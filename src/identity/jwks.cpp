@@ -110,8 +110,10 @@ std::optional<std::string> kid_of(const json::value& v) {
 
 std::string_view describe(jwks_error e) {
   switch (e) {
-    case jwks_error::malformed: return "the JWKS document is not a JSON object with a \"keys\" array";
-    case jwks_error::too_large: return "the JWKS document exceeds the size, depth or key-count limit";
+    case jwks_error::malformed:
+      return "the JWKS document is not a JSON object with a \"keys\" array";
+    case jwks_error::too_large:
+      return "the JWKS document exceeds the size, depth or key-count limit";
   }
   return "unknown JWKS error";
 }

@@ -22,7 +22,7 @@ namespace gh::identity {
 struct jwk {
   std::optional<std::string> kid;
   key_type type;
-  std::optional<jws_alg> alg;   // the key's own "alg"; nullopt: what its type supports
+  std::optional<jws_alg> alg;  // the key's own "alg"; nullopt: what its type supports
   public_key key;
 
   // The key may verify `a`: its type supports it and its own alg, if any, is `a`.
@@ -30,9 +30,9 @@ struct jwk {
 };
 
 struct skipped_jwk {
-  std::size_t index;                 // position in the document's "keys"
-  std::optional<std::string> kid;    // when it had a string one
-  std::string_view reason;           // static text
+  std::size_t index;               // position in the document's "keys"
+  std::optional<std::string> kid;  // when it had a string one
+  std::string_view reason;         // static text
 };
 
 inline constexpr json_limits jwks_json_limits{256 * 1024, 6};
@@ -42,8 +42,8 @@ enum class jwks_error { malformed, too_large };
 std::string_view describe(jwks_error e);
 
 enum class key_lookup_error {
-  unknown_key,   // no key with that kid (or, without kid, no single candidate): refresh the set
-  alg_refused,   // the kid names a key that does not allow the token's alg
+  unknown_key,  // no key with that kid (or, without kid, no single candidate): refresh the set
+  alg_refused,  // the kid names a key that does not allow the token's alg
 };
 
 class jwks {

@@ -14,10 +14,14 @@ std::optional<jws_alg> parse_jws_alg(std::string_view name) noexcept {
 
 std::string_view to_string(jws_alg alg) noexcept {
   switch (alg) {
-    case jws_alg::rs256: return "RS256";
-    case jws_alg::ps256: return "PS256";
-    case jws_alg::es256: return "ES256";
-    case jws_alg::eddsa: return "EdDSA";
+    case jws_alg::rs256:
+      return "RS256";
+    case jws_alg::ps256:
+      return "PS256";
+    case jws_alg::es256:
+      return "ES256";
+    case jws_alg::eddsa:
+      return "EdDSA";
   }
   return "?";
 }

@@ -32,10 +32,10 @@ inline constexpr json_limits payload_json_limits{6 * 1024, 8};
 enum class jws_error { too_large, malformed };
 
 struct compact_jws {
-  std::string_view signing_input;   // header "." payload exactly as sent: what was signed
+  std::string_view signing_input;  // header "." payload exactly as sent: what was signed
   boost::json::object header;
-  std::string payload;              // decoded bytes, not yet parsed: claims wait for the signature
-  std::string signature;            // decoded bytes
+  std::string payload;    // decoded bytes, not yet parsed: claims wait for the signature
+  std::string signature;  // decoded bytes
 };
 
 // Precondition: none. Refuses more or fewer than three parts, an empty header

@@ -45,20 +45,35 @@ expected<const jwk*, jwt_error> key_for(const json::object& header, const jwks& 
 
 std::string_view describe(jwt_error e) {
   switch (e) {
-    case jwt_error::too_large: return "token refused: larger than 8 KiB";
-    case jwt_error::malformed: return "token refused: not a well-formed JWT (compact JWS with JSON header and claims)";
-    case jwt_error::alg_refused: return "token refused: algorithm not allowed for the provider's key (none, HS*, or a mismatch with the key)";
-    case jwt_error::crit_refused: return "token refused: header has \"crit\" (unsupported extensions)";
-    case jwt_error::unknown_key: return "token refused: signing key unknown to the provider's JWKS (kid not found)";
-    case jwt_error::bad_signature: return "token refused: bad signature";
-    case jwt_error::wrong_issuer: return "token refused: issuer (iss) is not the configured issuer";
-    case jwt_error::wrong_audience: return "token refused: audience (aud) does not include the configured audience";
-    case jwt_error::missing_exp: return "token refused: no expiry (exp) claim";
-    case jwt_error::expired: return "token refused: expired (exp is past, beyond the allowed clock skew)";
-    case jwt_error::not_yet_valid: return "token refused: not yet valid (nbf is in the future, beyond the allowed clock skew)";
-    case jwt_error::issued_in_future: return "token refused: issued in the future (iat beyond the allowed clock skew)";
-    case jwt_error::bad_claim: return "token refused: a claim has the wrong type (exp/nbf/iat, aud or groups)";
-    case jwt_error::no_principal: return "token refused: the principal claim is missing, empty or not a usable name";
+    case jwt_error::too_large:
+      return "token refused: larger than 8 KiB";
+    case jwt_error::malformed:
+      return "token refused: not a well-formed JWT (compact JWS with JSON header and claims)";
+    case jwt_error::alg_refused:
+      return "token refused: algorithm not allowed for the provider's key (none, HS*, or a "
+             "mismatch with the key)";
+    case jwt_error::crit_refused:
+      return "token refused: header has \"crit\" (unsupported extensions)";
+    case jwt_error::unknown_key:
+      return "token refused: signing key unknown to the provider's JWKS (kid not found)";
+    case jwt_error::bad_signature:
+      return "token refused: bad signature";
+    case jwt_error::wrong_issuer:
+      return "token refused: issuer (iss) is not the configured issuer";
+    case jwt_error::wrong_audience:
+      return "token refused: audience (aud) does not include the configured audience";
+    case jwt_error::missing_exp:
+      return "token refused: no expiry (exp) claim";
+    case jwt_error::expired:
+      return "token refused: expired (exp is past, beyond the allowed clock skew)";
+    case jwt_error::not_yet_valid:
+      return "token refused: not yet valid (nbf is in the future, beyond the allowed clock skew)";
+    case jwt_error::issued_in_future:
+      return "token refused: issued in the future (iat beyond the allowed clock skew)";
+    case jwt_error::bad_claim:
+      return "token refused: a claim has the wrong type (exp/nbf/iat, aud or groups)";
+    case jwt_error::no_principal:
+      return "token refused: the principal claim is missing, empty or not a usable name";
   }
   return "token refused: unknown reason";
 }

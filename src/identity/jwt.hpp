@@ -32,11 +32,11 @@ namespace gh::identity {
 
 // One identity.oidc entry, as plain values.
 struct provider_settings {
-  std::string issuer;                     // exact match with "iss"; empty never matches
-  std::string audience;                   // must be in "aud"; empty never matches
-  std::string principal_claim = "sub";    // a top-level claim holding a string; no fallback
-  std::string groups_claim = "groups";    // a top-level claim: string or array of strings
-  std::chrono::seconds skew{60};          // allowed clock difference with the provider
+  std::string issuer;                   // exact match with "iss"; empty never matches
+  std::string audience;                 // must be in "aud"; empty never matches
+  std::string principal_claim = "sub";  // a top-level claim holding a string; no fallback
+  std::string groups_claim = "groups";  // a top-level claim: string or array of strings
+  std::chrono::seconds skew{60};        // allowed clock difference with the provider
 };
 
 inline constexpr std::size_t max_principal_name = 256;

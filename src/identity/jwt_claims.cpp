@@ -137,7 +137,8 @@ expected<principal, jwt_error> principal_from_claims(const json::object& claims,
 
   // The configured claim or nothing: falling back to another claim would let
   // a token pick which of its claims names it.
-  const json::value* name = claims.if_contains(provider.principal_claim);
+  const json::value* name =
+      provider.principal_claim.empty() ? nullptr : claims.if_contains(provider.principal_claim);
   const json::string* name_text = name ? name->if_string() : nullptr;
   if (!name_text || !usable_principal(view(*name_text))) return unexpected(jwt_error::no_principal);
 

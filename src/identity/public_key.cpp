@@ -17,9 +17,11 @@ template <class T, void (*Free)(T*)>
 struct openssl_deleter {
   void operator()(T* p) const noexcept { Free(p); }
 };
-using pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, openssl_deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
+using pkey_ctx_ptr =
+    std::unique_ptr<EVP_PKEY_CTX, openssl_deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
 using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, openssl_deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
-using bld_ptr = std::unique_ptr<OSSL_PARAM_BLD, openssl_deleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>>;
+using bld_ptr =
+    std::unique_ptr<OSSL_PARAM_BLD, openssl_deleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>>;
 using params_ptr = std::unique_ptr<OSSL_PARAM, openssl_deleter<OSSL_PARAM, OSSL_PARAM_free>>;
 using bn_ptr = std::unique_ptr<BIGNUM, openssl_deleter<BIGNUM, BN_free>>;
 using sig_ptr = std::unique_ptr<ECDSA_SIG, openssl_deleter<ECDSA_SIG, ECDSA_SIG_free>>;
@@ -73,9 +75,12 @@ std::string ecdsa_raw_to_der(std::string_view raw) {
 bool key_is(const public_key& key, jws_alg alg) {
   switch (alg) {
     case jws_alg::rs256:
-    case jws_alg::ps256: return EVP_PKEY_is_a(key.get(), "RSA") == 1;
-    case jws_alg::es256: return EVP_PKEY_is_a(key.get(), "EC") == 1;
-    case jws_alg::eddsa: return EVP_PKEY_is_a(key.get(), "ED25519") == 1;
+    case jws_alg::ps256:
+      return EVP_PKEY_is_a(key.get(), "RSA") == 1;
+    case jws_alg::es256:
+      return EVP_PKEY_is_a(key.get(), "EC") == 1;
+    case jws_alg::eddsa:
+      return EVP_PKEY_is_a(key.get(), "ED25519") == 1;
   }
   return false;
 }
@@ -84,9 +89,12 @@ bool key_is(const public_key& key, jws_alg alg) {
 
 bool key_supports(key_type type, jws_alg alg) noexcept {
   switch (type) {
-    case key_type::rsa: return alg == jws_alg::rs256 || alg == jws_alg::ps256;
-    case key_type::ec_p256: return alg == jws_alg::es256;
-    case key_type::ed25519: return alg == jws_alg::eddsa;
+    case key_type::rsa:
+      return alg == jws_alg::rs256 || alg == jws_alg::ps256;
+    case key_type::ec_p256:
+      return alg == jws_alg::es256;
+    case key_type::ed25519:
+      return alg == jws_alg::eddsa;
   }
   return false;
 }

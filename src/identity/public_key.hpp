@@ -27,7 +27,7 @@ using public_key = std::shared_ptr<evp_pkey_st>;
 using key_refusal = std::string_view;
 
 inline constexpr int min_rsa_bits = 2048;
-inline constexpr int max_rsa_bits = 16384;   // OpenSSL's own ceiling
+inline constexpr int max_rsa_bits = 16384;  // OpenSSL's own ceiling
 
 // Big-endian unsigned integers, as JWK "n" and "e" carry them (RFC 7518 §6.3.1).
 expected<public_key, key_refusal> make_rsa_public_key(std::string_view n, std::string_view e);

@@ -13,8 +13,8 @@ namespace {
 constexpr std::size_t digest_size = 32;
 
 bool is_base64url_char(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '_';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
 }
 
 // YAML reads these plain scalars as booleans or null, not as names.
@@ -86,13 +86,14 @@ expected<service_token_registry, service_token_problem> service_token_registry::
     const auto& e = entries[i];
     if (e.principal.empty())
       return unexpected(service_token_problem{service_token_error::empty_principal, i});
-    auto digest = e.token_sha256.size() == 2 * digest_size ? from_hex(e.token_sha256)
-                                                           : std::nullopt;
+    auto digest =
+        e.token_sha256.size() == 2 * digest_size ? from_hex(e.token_sha256) : std::nullopt;
     if (!digest) return unexpected(service_token_problem{service_token_error::malformed_hash, i});
     for (const auto& seen : out.entries_)
       if (seen.digest == *digest)
         return unexpected(service_token_problem{service_token_error::duplicate_hash, i});
-    out.entries_.push_back({std::move(*digest), principal{e.principal, e.groups, "service_token", {}}});
+    out.entries_.push_back(
+        {std::move(*digest), principal{e.principal, e.groups, "service_token", {}}});
   }
   return out;
 }
@@ -129,8 +130,8 @@ bool looks_like_jwt(std::string_view password) noexcept {
 }
 
 std::string service_token_config_line(const service_token_entry& e) {
-  std::string line = "- { principal: " + yaml_scalar(e.principal) + ", token_sha256: \"" +
-                     e.token_sha256 + "\"";
+  std::string line =
+      "- { principal: " + yaml_scalar(e.principal) + ", token_sha256: \"" + e.token_sha256 + "\"";
   if (!e.groups.empty()) {
     line += ", groups: [";
     for (std::size_t i = 0; i < e.groups.size(); ++i) {

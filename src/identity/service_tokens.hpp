@@ -28,13 +28,13 @@ std::string service_token_sha256_hex(std::string_view token);
 // One configured token, as plain values (identity stays below config).
 struct service_token_entry {
   std::string principal;
-  std::string token_sha256;          // 64 hex digits, either case
+  std::string token_sha256;  // 64 hex digits, either case
   std::vector<std::string> groups;
 };
 
 enum class service_token_error {
-  malformed_hash,   // not 64 hex digits
-  duplicate_hash,   // two entries share a token: which principal would it be?
+  malformed_hash,  // not 64 hex digits
+  duplicate_hash,  // two entries share a token: which principal would it be?
   empty_principal,
 };
 std::string_view describe(service_token_error e);
@@ -61,7 +61,7 @@ class service_token_registry {
 
  private:
   struct entry {
-    std::string digest;   // 32 raw bytes
+    std::string digest;  // 32 raw bytes
     principal who;
   };
   std::vector<entry> entries_;

@@ -14,8 +14,8 @@
 namespace gh::identity {
 
 struct json_limits {
-  std::size_t max_size;    // bytes of text, checked before parsing
-  std::size_t max_depth;   // nesting of arrays and objects
+  std::size_t max_size;   // bytes of text, checked before parsing
+  std::size_t max_depth;  // nesting of arrays and objects
 };
 
 // The parsed value, or nullopt for anything oversized, too deep, invalid,

@@ -17,13 +17,16 @@ using namespace gh::identity;
 // halves were never kept: no input can carry a valid signature, so any
 // acceptance is a forgery getting through.
 constexpr std::string_view fixed_jwks =
-    "{\"keys\":[{\"kid\":\"rsa-1\",\"kty\":\"RSA\",\"n\":\"zwqiRTAV2NQkMbwuX1o3GNAjT9syaSliGcomiUnR22ju1Xk"
+    "{\"keys\":[{\"kid\":\"rsa-1\",\"kty\":\"RSA\",\"n\":"
+    "\"zwqiRTAV2NQkMbwuX1o3GNAjT9syaSliGcomiUnR22ju1Xk"
     "jsxwwsoRG3VrFp9bIsIfGZAQCzZeWrbRfByu910LXUbeAmSnF0SBZTohKTSXEkO80a1PWaT4oYBf_pC6VEzKimuY"
     "FpgH4ePk-GZPkKfv4Uc9P9PZc1AH3h5chxUEjxgRh4oCJuDq4h0KJmCUmrQy8Q0rlC_AY_FwP03DJtqOo832MmDw"
     "2YBv9cqR4hFBkbaziG-iWxZP0B3S-MWjnjgAVpGI46xFG6gQLPNRYTOnFQN5Nw7rdreTHqmQGD1jV6ymq5AE0P84"
-    "c6VCeDiLu7I9zdIGZOJimzghtI-sK_w\",\"e\":\"AQAB\"},{\"kid\":\"ec-1\",\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":"
+    "c6VCeDiLu7I9zdIGZOJimzghtI-sK_w\",\"e\":\"AQAB\"},{\"kid\":\"ec-1\",\"kty\":\"EC\",\"crv\":"
+    "\"P-256\",\"x\":"
     "\"APcWzAAGIPevJZNRr93ZYhlqHTT8v_EKY6iPojOkHs0\",\"y\":\"iy9u0nJxebq6Jw2bVeF-sU-2imfuNTZgh5N8v"
-    "gdIqfU\"},{\"kid\":\"ed-1\",\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"XV2bp3kwB_EgQiq4xR0CUT40yemOmN2P"
+    "gdIqfU\"},{\"kid\":\"ed-1\",\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"XV2bp3kwB_"
+    "EgQiq4xR0CUT40yemOmN2P"
     "5gPNjqqPTfI\"}]}";
 
 const jwks& keys() {

@@ -11,7 +11,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view broken = gh::fuzz::identity_jwt(gh::bytes_view(data, size));
   if (!broken.empty()) {
-    std::fprintf(stderr, "invariant broken: %.*s\n", static_cast<int>(broken.size()), broken.data());
+    std::fprintf(stderr, "invariant broken: %.*s\n", static_cast<int>(broken.size()),
+                 broken.data());
     std::abort();
   }
   return 0;

@@ -118,9 +118,12 @@ TEST(jwks, find_by_kid_and_alg) {
   };
   EXPECT_EQ(kid_found("r", jws_alg::rs256), "r");
   EXPECT_EQ(kid_found("r2", jws_alg::ps256), "r2");
-  EXPECT_EQ(error_of(set->find(std::string_view("r2"), jws_alg::rs256)), key_lookup_error::alg_refused);
-  EXPECT_EQ(error_of(set->find(std::string_view("e"), jws_alg::rs256)), key_lookup_error::alg_refused);
-  EXPECT_EQ(error_of(set->find(std::string_view("zz"), jws_alg::rs256)), key_lookup_error::unknown_key);
+  EXPECT_EQ(error_of(set->find(std::string_view("r2"), jws_alg::rs256)),
+            key_lookup_error::alg_refused);
+  EXPECT_EQ(error_of(set->find(std::string_view("e"), jws_alg::rs256)),
+            key_lookup_error::alg_refused);
+  EXPECT_EQ(error_of(set->find(std::string_view("zz"), jws_alg::rs256)),
+            key_lookup_error::unknown_key);
   // Without a kid: RS256 has one candidate (r2 is pinned to PS256), PS256 two.
   EXPECT_EQ(kid_found(std::nullopt, jws_alg::rs256), "r");
   EXPECT_EQ(error_of(set->find(std::nullopt, jws_alg::ps256)), key_lookup_error::unknown_key);

@@ -73,14 +73,14 @@ TEST_F(jwt_test, iat_in_the_future_refused) {
 TEST_F(jwt_test, dates_that_are_not_numbers_refused) {
   for (const char* name : {"exp", "nbf", "iat"}) {
     EXPECT_EQ(refusal(rs256(claims([&](auto& c) { c[name] = "1900000000"; }))),
-              jwt_error::bad_claim) << name;
-    EXPECT_EQ(refusal(rs256(claims([&](auto& c) { c[name] = -1; }))), jwt_error::bad_claim)
+              jwt_error::bad_claim)
         << name;
+    EXPECT_EQ(refusal(rs256(claims([&](auto& c) { c[name] = -1; }))), jwt_error::bad_claim) << name;
     EXPECT_EQ(refusal(rs256(claims([&](auto& c) { c[name] = 1e300; }))), jwt_error::bad_claim)
         << name;
     // Beyond what a time point can hold (found by the fuzzer as an overflow).
-    EXPECT_EQ(refusal(rs256(claims([&](auto& c) { c[name] = 18020000300; }))),
-              jwt_error::bad_claim) << name;
+    EXPECT_EQ(refusal(rs256(claims([&](auto& c) { c[name] = 18020000300; }))), jwt_error::bad_claim)
+        << name;
   }
 }
 
@@ -88,6 +88,8 @@ TEST_F(jwt_test, missing_principal_claim_refused_without_falling_back) {
   EXPECT_EQ(refusal(rs256(claims([](auto& c) { c.erase("sub"); }))), jwt_error::no_principal);
   provider_.principal_claim = "email";  // sub is there, but it is not the configured claim
   EXPECT_EQ(refusal(rs256(claims())), jwt_error::no_principal);
+  provider_.principal_claim = "";  // a misconfiguration names nobody, not the "" claim
+  EXPECT_EQ(refusal(rs256(claims([](auto& c) { c[""] = "alice"; }))), jwt_error::no_principal);
 }
 
 TEST_F(jwt_test, unusable_principal_names_refused) {
@@ -105,18 +107,20 @@ TEST_F(jwt_test, unusable_principal_names_refused) {
 }
 
 TEST_F(jwt_test, group_names_with_spaces_are_carried) {
-  auto who = check(rs256(claims([](auto& c) { c["groups"] = boost::json::array{"Domain Admins"}; })));
+  auto who =
+      check(rs256(claims([](auto& c) { c["groups"] = boost::json::array{"Domain Admins"}; })));
   ASSERT_TRUE(who) << describe(who.error());
   EXPECT_EQ(who->groups, (std::vector<std::string>{"Domain Admins"}));
 }
 
 TEST_F(jwt_test, malformed_groups_refused) {
-  EXPECT_EQ(refusal(rs256(claims([](auto& c) { c["groups"] = boost::json::array{"a", 1}; }))),
+  EXPECT_EQ(refusal(rs256(claims([](auto& c) {
+              c["groups"] = boost::json::array{"a", 1};
+            }))),
             jwt_error::bad_claim);
   EXPECT_EQ(refusal(rs256(claims([](auto& c) { c["groups"] = boost::json::object{}; }))),
             jwt_error::bad_claim);
-  EXPECT_EQ(refusal(rs256(claims([](auto& c) { c["groups"] = "dba\r\n"; }))),
-            jwt_error::bad_claim);
+  EXPECT_EQ(refusal(rs256(claims([](auto& c) { c["groups"] = "dba\r\n"; }))), jwt_error::bad_claim);
 }
 
 TEST_F(jwt_test, duplicate_claims_refused) {

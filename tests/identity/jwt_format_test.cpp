@@ -34,8 +34,8 @@ TEST_F(jwt_test, bad_base64_refused) {
 
 TEST_F(jwt_test, wrong_number_of_segments_refused) {
   auto token = rs256(claims());
-  EXPECT_EQ(refusal(token + ".AA"), jwt_error::malformed);              // four parts
-  EXPECT_EQ(refusal(token + ".AA.AA"), jwt_error::malformed);           // JWE-like, five parts
+  EXPECT_EQ(refusal(token + ".AA"), jwt_error::malformed);     // four parts
+  EXPECT_EQ(refusal(token + ".AA.AA"), jwt_error::malformed);  // JWE-like, five parts
   EXPECT_EQ(refusal(token.substr(0, token.rfind('.'))), jwt_error::malformed);  // two parts
   EXPECT_EQ(refusal(token + "."), jwt_error::malformed);
   EXPECT_EQ(refusal(""), jwt_error::malformed);

@@ -53,9 +53,11 @@ TEST_F(jwt_test, hs256_with_the_jwk_modulus_bytes_as_secret_refused) {
 }
 
 TEST_F(jwt_test, other_algorithms_refused) {
-  for (const char* alg : {"HS384", "HS512", "RS384", "RS512", "ES384", "PS512", "ES256K", "Ed25519", ""})
+  for (const char* alg :
+       {"HS384", "HS512", "RS384", "RS512", "ES384", "PS512", "ES256K", "Ed25519", ""})
     EXPECT_EQ(refusal(make_token(header(alg, "rsa-1"), claims(), rsa_key(), "RS256")),
-              jwt_error::alg_refused) << alg;
+              jwt_error::alg_refused)
+        << alg;
   EXPECT_EQ(refusal(signing_input(R"({"alg":7})", claims()) + ".AA"), jwt_error::malformed);
   EXPECT_EQ(refusal(signing_input(R"({"kid":"rsa-1"})", claims()) + ".AA"), jwt_error::malformed);
 }
@@ -99,7 +101,8 @@ TEST_F(jwt_test, crit_header_refused) {
 // --- keys the token brings along ---------------------------------------------
 
 TEST_F(jwt_test, jku_x5u_jwk_x5c_headers_ignored_with_our_key) {
-  boost::json::object h{{"alg", "RS256"}, {"kid", "rsa-1"},
+  boost::json::object h{{"alg", "RS256"},
+                        {"kid", "rsa-1"},
                         {"jku", "https://attacker.example/jwks.json"},
                         {"x5u", "https://attacker.example/cert.pem"},
                         {"x5c", boost::json::array{"MIIB"}},
@@ -111,14 +114,15 @@ TEST_F(jwt_test, jku_x5u_jwk_x5c_headers_ignored_with_our_key) {
 TEST_F(jwt_test, token_signed_by_its_own_embedded_jwk_refused) {
   const auto& attacker = rsa_key_2();
   auto with = [&](std::string_view kid) {
-    boost::json::object h{{"alg", "RS256"}, {"jwk", boost::json::parse(attacker.jwk())},
+    boost::json::object h{{"alg", "RS256"},
+                          {"jwk", boost::json::parse(attacker.jwk())},
                           {"jku", "https://attacker.example/jwks.json"}};
     if (!kid.empty()) h["kid"] = kid;
     return make_token(boost::json::serialize(h), claims(), attacker, "RS256");
   };
-  EXPECT_EQ(refusal(with("rsa-1")), jwt_error::bad_signature);     // our kid, their key
-  EXPECT_EQ(refusal(with("")), jwt_error::bad_signature);          // our only RSA key
-  EXPECT_EQ(refusal(with("attacker")), jwt_error::unknown_key);    // never fetched
+  EXPECT_EQ(refusal(with("rsa-1")), jwt_error::bad_signature);   // our kid, their key
+  EXPECT_EQ(refusal(with("")), jwt_error::bad_signature);        // our only RSA key
+  EXPECT_EQ(refusal(with("attacker")), jwt_error::unknown_key);  // never fetched
 }
 
 TEST_F(jwt_test, unknown_kid_refused_as_unknown_key) {

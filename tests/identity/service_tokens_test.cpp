@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-
 #include <cstring>
 
 #include "common/encoding.hpp"
@@ -85,9 +84,7 @@ TEST_F(registry_test, wrong_empty_and_near_miss_tokens_refused) {
 
 TEST(service_token_registry, config_errors_name_the_entry) {
   const std::string good = service_token_sha256_hex("t1");
-  auto check = [](std::vector<service_token_entry> e) {
-    return service_token_registry::build(e);
-  };
+  auto check = [](std::vector<service_token_entry> e) { return service_token_registry::build(e); };
   auto reason = [&](std::vector<service_token_entry> e) -> std::optional<service_token_error> {
     auto r = check(std::move(e));
     if (r) return std::nullopt;
@@ -97,8 +94,7 @@ TEST(service_token_registry, config_errors_name_the_entry) {
   ASSERT_FALSE(short_hash);
   EXPECT_EQ(short_hash.error().reason, service_token_error::malformed_hash);
   EXPECT_EQ(short_hash.error().index, 1u);
-  EXPECT_EQ(reason({{"a", std::string(63, 'a') + "g"}}),
-            service_token_error::malformed_hash);
+  EXPECT_EQ(reason({{"a", std::string(63, 'a') + "g"}}), service_token_error::malformed_hash);
   auto dup = check({{"a", good}, {"b", service_token_sha256_hex("t2")}, {"c", good}});
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().reason, service_token_error::duplicate_hash);
@@ -118,7 +114,8 @@ TEST(service_token_registry, empty_registry_authenticates_nobody) {
 
 TEST(looks_like_jwt, three_base64url_parts) {
   EXPECT_TRUE(looks_like_jwt("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"));
-  EXPECT_TRUE(looks_like_jwt("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."));  // alg none: the verifier refuses it
+  EXPECT_TRUE(
+      looks_like_jwt("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."));  // alg none: the verifier refuses it
   EXPECT_FALSE(looks_like_jwt("gh_abc"));
   EXPECT_FALSE(looks_like_jwt("a.b"));
   EXPECT_FALSE(looks_like_jwt("a.b.c.d"));

@@ -27,7 +27,7 @@ TEST(strict_json, limits_and_syntax) {
   EXPECT_FALSE(parse_strict_json("[[[[1]]]]", small));
   EXPECT_TRUE(parse_strict_json("[[[1]]]", small));
   EXPECT_FALSE(parse_strict_json(std::string(1025, ' '), small));
-  EXPECT_FALSE(parse_strict_json("{\"a\":\"\xc3\"}", small));   // invalid UTF-8
+  EXPECT_FALSE(parse_strict_json("{\"a\":\"\xc3\"}", small));    // invalid UTF-8
   EXPECT_FALSE(parse_strict_json(R"({"a":1,})", small));         // trailing comma
   EXPECT_FALSE(parse_strict_json(R"({"a":1} /* c */)", small));  // comment
   EXPECT_FALSE(parse_strict_json(R"({"a":1}{"b":2})", small));

@@ -32,11 +32,16 @@ std::string bn_bytes(EVP_PKEY* key, const char* name, int pad = 0) {
 
 EVP_PKEY* generate(test_key_kind kind) {
   switch (kind) {
-    case test_key_kind::rsa2048: return EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048});
-    case test_key_kind::rsa1024: return EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{1024});
-    case test_key_kind::ec_p256: return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-    case test_key_kind::ec_p384: return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
-    case test_key_kind::ed25519: return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    case test_key_kind::rsa2048:
+      return EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048});
+    case test_key_kind::rsa1024:
+      return EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{1024});
+    case test_key_kind::ec_p256:
+      return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    case test_key_kind::ec_p384:
+      return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+    case test_key_kind::ed25519:
+      return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
   }
   return nullptr;
 }
@@ -114,8 +119,9 @@ std::string test_key::sign(std::string_view alg, std::string_view input) const {
   auto* in = reinterpret_cast<const unsigned char*>(input.data());
   check(EVP_DigestSign(ctx, nullptr, &len, in, input.size()) == 1, "DigestSign size");
   std::string out(len, '\0');
-  check(EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(out.data()), &len, in,
-                       input.size()) == 1, "DigestSign");
+  check(EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(out.data()), &len, in, input.size()) ==
+            1,
+        "DigestSign");
   out.resize(len);
   EVP_MD_CTX_free(ctx);
   return out;
@@ -128,8 +134,9 @@ std::string test_key::sign_es256_der(std::string_view input) const {
   auto* in = reinterpret_cast<const unsigned char*>(input.data());
   check(EVP_DigestSign(ctx, nullptr, &len, in, input.size()) == 1, "size");
   std::string out(len, '\0');
-  check(EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(out.data()), &len, in,
-                       input.size()) == 1, "sign");
+  check(EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(out.data()), &len, in, input.size()) ==
+            1,
+        "sign");
   out.resize(len);
   EVP_MD_CTX_free(ctx);
   return out;

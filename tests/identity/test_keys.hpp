@@ -47,7 +47,7 @@ std::string make_hs256_token(std::string_view header_json, std::string_view payl
 
 // Shared keys, generated once per test binary (RSA generation is slow).
 const test_key& rsa_key();
-const test_key& rsa_key_2();        // "another provider"
+const test_key& rsa_key_2();  // "another provider"
 const test_key& ec_key();
 const test_key& ed_key();
 

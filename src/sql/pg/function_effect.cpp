@@ -30,7 +30,13 @@ effect function_effect(const std::vector<std::string_view>& parts, const classif
   const std::string lname = lower_ascii(name);
   const bool info_schema = schema == "information_schema";
   const bool builtin_schema = schema.empty() || schema == "pg_catalog" || info_schema;
-  const auto entry = find_builtin_function(info_schema ? "information_schema." + lname : lname);
+  // Exact spelling first: a few built-ins have upper-case names ("RI_FKey_...").
+  auto key = [&](std::string_view n) {
+    return info_schema ? "information_schema." + std::string(n) : std::string(n);
+  };
+  auto entry = find_builtin_function(key(name));
+  const bool exact = entry.has_value();
+  if (!entry) entry = find_builtin_function(key(lname));
 
   if (!entry) {
     if (declared_read(options, written))
@@ -40,7 +46,7 @@ effect function_effect(const std::vector<std::string_view>& parts, const classif
                 "user-defined function " + written + " is not known to be read-only");
     return out;
   }
-  if (entry->any_schema || (builtin_schema && lname == name)) {
+  if (entry->any_schema || (builtin_schema && exact)) {
     out.raise(entry->cls, catalogue_reason(written, entry->cls));
     return out;
   }
