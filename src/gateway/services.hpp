@@ -13,6 +13,8 @@
 #include "common/random.hpp"
 #include "config/config.hpp"
 #include "gateway/cancel_registry.hpp"
+#include "gateway/grant_book.hpp"
+#include "gateway/review_board.hpp"
 #include "identity/principal.hpp"
 #include "identity/service_tokens.hpp"
 #include "policy/decide.hpp"
@@ -44,6 +46,10 @@ class services {
 
   std::atomic<std::uint32_t> active_sessions{0};
   std::atomic<bool> draining{false};
+
+  // Reviews and grants (store-backed, thread-safe); set at start-up.
+  std::shared_ptr<review_board> reviews;
+  std::shared_ptr<grant_book> grants;
 
  private:
   config::config cfg_;
