@@ -28,6 +28,9 @@ struct cancel_target {
   backend_key upstream;
   std::string connector;   // non-empty: reach the database through this connector
   std::string session;     // for the log
+  // Tells the session a cancel arrived (it may be holding a statement for
+  // review, which no upstream cancel can reach). Callable from any thread.
+  std::function<void()> interrupt;
 };
 
 class cancel_registry {

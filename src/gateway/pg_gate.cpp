@@ -110,7 +110,7 @@ gate_verdict pg_gate::record(std::string_view sql, const sql::classification& cl
                              const policy::decision& d) {
   slot_state& slot = open_slot();
   gate_verdict v{d.outcome, slot.id};
-  if (d.outcome != policy::verdict::allow) {
+  if (d.outcome == policy::verdict::deny) {
     wire::pg::notice n;
     n.sqlstate = "42501";
     n.message = "gatehouse: " + std::string(sql::to_string(cls.cls)) + " statement refused on connection \"" +
@@ -118,35 +118,117 @@ gate_verdict pg_gate::record(std::string_view sql, const sql::classification& cl
                 policy::refusal_message(d);
     if (!cls.reason.empty()) n.detail = "Classified " + std::string(sql::to_string(cls.cls)) + ": " + cls.reason + ".";
     if (!d.next_step.empty()) n.hint = d.next_step;
-    if (d.outcome == policy::verdict::review)
-      n.hint = "This statement needs a reviewer's approval, which this gateway does not support yet.";
     wire::pg::encode_error(slot.refusal, n);
-    v.outcome = policy::verdict::deny;
   }
+  if (d.outcome == policy::verdict::review) {
+    // Recorded when the review opens (on_held), with its id.
+    slot.held_sql.assign(sql.data(), sql.size());
+    slot.held_class = sql::to_string(cls.cls);
+    slot.held_tables.clear();
+    for (const auto& t : resolved_) slot.held_tables.push_back(t.schema + "." + t.name);
+    slot.held_rule = d.rule;
+    slot.held_reviewers = d.reviewers;
+    return v;
+  }
+  record_event(sql, sql::to_string(cls.cls), policy::to_string(d.outcome), d.rule, slot.id, {}, {});
+  return v;
+}
 
+void pg_gate::record_event(std::string_view sql, std::string_view cls, std::string_view decision,
+                           std::string_view rule, std::uint32_t slot, std::string_view reviewer,
+                           std::string_view ref) {
   audit::event& e = scratch_;
   e.kind = audit::event_kind::statement;
   e.time = std::chrono::system_clock::now();
   e.statement.assign(sql.data(), sql.size());
-  e.cls = sql::to_string(cls.cls);
+  e.cls = cls;
   e.tables.resize(resolved_.size());
   for (std::size_t i = 0; i < resolved_.size(); ++i) {
     e.tables[i].assign(resolved_[i].schema);
     e.tables[i] += '.';
     e.tables[i] += resolved_[i].name;
   }
-  e.decision = policy::to_string(d.outcome);
-  e.rule = d.rule;
+  e.decision = decision;
+  e.rule = rule;
   e.statement_id = ctx_.id;
   e.statement_id += '/';
-  e.statement_id += std::to_string(slot.id);
+  e.statement_id += std::to_string(slot);
   e.error.clear();
-  e.ref.clear();
-  e.reviewer.clear();
+  e.ref = ref;
+  e.reviewer = reviewer;
   e.duration_us = -1;
   e.rows = -1;
   ctx_.w.audit().append(e);
-  return v;
+}
+
+review_subject pg_gate::hold_subject(std::uint32_t id) const {
+  review_subject r;
+  const slot_state* s = const_cast<pg_gate*>(this)->find_slot(id);
+  r.kind = review_kind::statement;
+  r.principal = ctx_.who.name;
+  r.groups = ctx_.who.groups;
+  r.session = ctx_.id;
+  r.client = ctx_.client;
+  r.connection = ctx_.conn->name;
+  if (s) {
+    r.statement = s->held_sql;
+    r.cls = s->held_class;
+    r.tables = s->held_tables;
+    r.rule = s->held_rule;
+    r.reviewers = s->held_reviewers;
+  }
+  return r;
+}
+
+void pg_gate::on_held(std::uint32_t id, std::string_view review_id) {
+  slot_state* s = find_slot(id);
+  if (!s) return;
+  s->review_id = review_id;
+  resolved_.clear();
+  for (const auto& t : s->held_tables) {
+    auto dot = t.find('.');
+    resolved_.push_back({t.substr(0, dot), t.substr(dot + 1)});
+  }
+  record_event(s->held_sql, s->held_class, "review", s->held_rule, id, {}, review_id);
+}
+
+void pg_gate::on_approved(std::uint32_t id, std::string_view reviewer) {
+  slot_state* s = find_slot(id);
+  if (!s) return;
+  s->start = std::chrono::steady_clock::now();  // the statement runs from now
+  record_event(s->held_sql, s->held_class, "allow", s->held_rule, id, reviewer, s->review_id);
+}
+
+void pg_gate::on_not_approved(std::uint32_t id, std::string_view sqlstate, std::string message,
+                              std::string_view outcome) {
+  slot_state* s = find_slot(id);
+  if (!s) return;
+  wire::pg::notice n;
+  n.sqlstate = sqlstate;
+  n.message = std::move(message);
+  s->refusal.clear();
+  wire::pg::encode_error(s->refusal, n);
+  record_event(s->held_sql, s->held_class, "deny", s->held_rule, id, outcome, s->review_id);
+}
+
+grant_change pg_gate::refresh_grants(sys_time now) {
+  if (!ctx_.svc.grants) return grant_change::none;
+  std::uint64_t v = ctx_.svc.grants->version();
+  if (grants_loaded_ && v == grants_version_ && (!grants_next_expiry_ || now < *grants_next_expiry_))
+    return grant_change::none;
+  active_grants g = ctx_.svc.grants->active_for(ctx_.who.name, now);
+  grants_loaded_ = true;
+  grants_version_ = v;
+  grants_next_expiry_ = g.next_expiry;
+  if (g.rules == ctx_.grants) return grant_change::none;
+  ctx_.grants = std::move(g.rules);
+  auto rules = ctx_.svc.rules();
+  if (!policy::may_connect(rules, ctx_.who.name, ctx_.who.groups, ctx_.conn->name, ctx_.grants))
+    return grant_change::access_ended;
+  bool ro = policy::read_only_session(rules, ctx_.who.name, ctx_.who.groups, ctx_.conn->name, ctx_.grants);
+  if (ro == ctx_.read_only) return grant_change::none;
+  ctx_.read_only = ro;
+  return ro ? grant_change::read_only_on : grant_change::read_only_off;
 }
 
 bool pg_gate::needs_effective(const sql::classification& cls) {
@@ -175,7 +257,8 @@ gate_verdict pg_gate::on_parse(std::string_view name, std::string_view sql) {
   // Parse alone runs nothing: it is decided now (a refusal comes at Parse, as
   // clients expect) but recorded only when refused; every Execute is recorded.
   policy::decision d = decide(*cls);
-  if (d.outcome != policy::verdict::allow) return record(sql, *cls, d);
+  // A statement that needs review is prepared; each Execute of it is held.
+  if (d.outcome == policy::verdict::deny) return record(sql, *cls, d);
   auto& p = statements_[std::string(name)];
   p.sql.assign(sql.data(), sql.size());
   p.cls = std::move(cls);
@@ -218,16 +301,8 @@ gate_verdict pg_gate::refuse_message(std::string_view what, std::string_view why
   n.sqlstate = "42501";
   n.message = "gatehouse: " + std::string(why);
   wire::pg::encode_error(slot.refusal, n);
-  audit::event& e = scratch_;
-  e.kind = audit::event_kind::statement;
-  e.time = std::chrono::system_clock::now();
-  e.statement = what;
-  e.cls = "unknown";
-  e.tables.clear();
-  e.decision = "deny";
-  e.rule.clear();
-  e.statement_id = ctx_.id + "/" + std::to_string(slot.id);
-  ctx_.w.audit().append(e);
+  resolved_.clear();
+  record_event(what, "unknown", "deny", {}, slot.id, {}, {});
   return {policy::verdict::deny, slot.id};
 }
 

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "audit/event.hpp"
+#include "gateway/review_board.hpp"
 #include "gateway/session_context.hpp"
 #include "policy/decide.hpp"
 #include "sql/classification.hpp"
@@ -24,6 +25,14 @@ namespace gh::gateway {
 struct gate_verdict {
   policy::verdict outcome = policy::verdict::deny;
   std::uint32_t slot = 0;     // the statement's slot, for the relay's pipeline entry
+};
+
+// What changed for the session when its grants did.
+enum class grant_change : std::uint8_t {
+  none,
+  read_only_on,    // the upstream must become read-only
+  read_only_off,   // the upstream may write now
+  access_ended,    // no rule in force names the principal on this connection any more
 };
 
 class pg_gate {
@@ -37,6 +46,19 @@ class pg_gate {
   void on_close(char kind, std::string_view name);
   // A message the gateway never forwards (FunctionCall): refused and recorded.
   gate_verdict refuse_message(std::string_view what, std::string_view why);
+
+  // Held statements (verdict review). The relay opens the review and reports
+  // each step; every step is an audit event.
+  review_subject hold_subject(std::uint32_t slot) const;
+  void on_held(std::uint32_t slot, std::string_view review_id);
+  void on_approved(std::uint32_t slot, std::string_view reviewer);
+  // Rejected, expired or cancelled: the slot's refusal becomes `sqlstate` and `message`.
+  void on_not_approved(std::uint32_t slot, std::string_view sqlstate, std::string message,
+                       std::string_view outcome);
+
+  // Re-reads the principal's grants when they may have changed (an atomic
+  // load per statement otherwise) and says what that means for the session.
+  grant_change refresh_grants(sys_time now);
 
   // The ErrorResponse bytes the relay sends in place of a refused statement.
   const std::string& refusal(std::uint32_t slot) const;
@@ -61,6 +83,13 @@ class pg_gate {
     std::int64_t rows = -1;
     std::string error;
     std::string refusal;     // encoded ErrorResponse when refused
+    // Held statements only: what the review shows and the decision's rule.
+    std::string held_sql;
+    std::string held_class;
+    std::vector<std::string> held_tables;
+    std::string held_rule;
+    std::vector<std::string> held_reviewers;
+    std::string review_id;
   };
 
   policy::decision decide(const sql::classification& cls);  // fills resolved_
@@ -78,8 +107,15 @@ class pg_gate {
   std::unordered_map<std::string, std::string> portals_;  // portal -> statement name
   std::deque<slot_state> slots_;
   std::uint32_t next_slot_ = 1;
+  void record_event(std::string_view sql, std::string_view cls, std::string_view decision,
+                    std::string_view rule, std::uint32_t slot, std::string_view reviewer,
+                    std::string_view ref);
+
   audit::event scratch_;   // reused so that recording allocates nothing in steady state
   std::vector<sql::table_name> resolved_;
+  std::uint64_t grants_version_ = 0;
+  std::optional<sys_time> grants_next_expiry_;
+  bool grants_loaded_ = false;
 };
 
 }  // namespace gh::gateway

@@ -5,7 +5,8 @@ namespace gh::gateway {
 namespace {
 
 bool ends_at_ready(pending_kind k) {
-  return k == pending_kind::query || k == pending_kind::sync || k == pending_kind::refused_query;
+  return k == pending_kind::query || k == pending_kind::sync || k == pending_kind::refused_query ||
+         k == pending_kind::internal;
 }
 
 }  // namespace
@@ -22,6 +23,15 @@ response_effect pg_pipeline::on_server_message(char type) {
   response_effect fx;
   if (queue_.empty()) return fx;  // asynchronous: notices, notifications, parameter status
   pending& front = queue_.front();
+
+  if (front.kind == pending_kind::internal) {
+    // Notices and notifications are asynchronous: they reach the client
+    // even while an internal query is answered.
+    if (type == 'N' || type == 'A' || type == 'S') return fx;
+    fx.drop = true;
+    if (type == 'Z') queue_.pop_front();
+    return fx;
+  }
 
   if (front.kind == pending_kind::refused_query || front.kind == pending_kind::refused_extended) {
     // The replacement fails by construction; whatever answers it is swapped

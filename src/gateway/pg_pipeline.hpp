@@ -25,6 +25,10 @@ enum class pending_kind : std::uint8_t {
   // enters the same error state the refused statement would have caused; its
   // ErrorResponse is swapped for the gateway's refusal.
   refused_query, refused_extended,
+  // A Query the gateway itself sends (SET default_transaction_read_only when
+  // grants change): everything the server answers to it, up to and including
+  // its ReadyForQuery, is dropped instead of forwarded.
+  internal,
 };
 
 struct pending {
@@ -34,6 +38,7 @@ struct pending {
 
 // What one server message means for the statements in flight.
 struct response_effect {
+  bool drop = false;                  // answers an internal query: do not forward
   bool replace_with_refusal = false;  // send the refusal of `statement` instead of this message
   std::optional<pending> statement;   // the statement (query/execute/refused) it reports on
   bool finished = false;              // that statement is complete: record its outcome
@@ -43,6 +48,9 @@ class pg_pipeline {
  public:
   void push(pending p) { queue_.push_back(p); }
   bool idle() const noexcept { return queue_.empty(); }
+  bool answering_internal() const noexcept {
+    return !queue_.empty() && queue_.front().kind == pending_kind::internal;
+  }
   std::size_t size() const noexcept { return queue_.size(); }
 
   // Feed every server message type in order; `type` is the message's byte.

@@ -320,24 +320,24 @@ class pg_session {
     }
     deadline_.cancel();
 
-    backend_key key = svc_.cancels().issue({conn->host, conn->port, upstream->key, conn->connector, id_});
-    out.clear();
-    pg::encode_auth_ok(out);
-    out += upstream->greeting;
-    pg::encode_backend_key_data(out, key.pid, key.secret);
-    pg::encode_ready_for_query(out, upstream->tx_status);
-    co_await write(s, out);
-    spdlog::info("session {} opened principal={} connection={} client={} tls={} read_only={}", id_, ctx.who.name,
-                 conn->name, client_, tls, ctx.read_only);
-
     relay_end end;
     {
       pg_relay<Stream> relay(s, upstream->socket, ctx);
+      cancel_target target{conn->host, conn->port, upstream->key, conn->connector, id_, relay.interrupter()};
+      backend_key key = svc_.cancels().issue(std::move(target));
+      out.clear();
+      pg::encode_auth_ok(out);
+      out += upstream->greeting;
+      pg::encode_backend_key_data(out, key.pid, key.secret);
+      pg::encode_ready_for_query(out, upstream->tx_status);
+      co_await write(s, out);
+      spdlog::info("session {} opened principal={} connection={} client={} tls={} read_only={}", id_, ctx.who.name,
+                   conn->name, client_, tls, ctx.read_only);
       end = co_await relay.run();
+      svc_.cancels().release(key);
     }
-    svc_.cancels().release(key);
-    if (end.why == relay_end::reason::protocol_error || end.why == relay_end::reason::audit_failed ||
-        end.why == relay_end::reason::shutdown) {
+    if (!end.sqlstate.empty() && end.why != relay_end::reason::client_closed &&
+        end.why != relay_end::reason::server_closed) {
       spdlog::warn("session {} principal={}: {}", id_, ctx.who.name, end.message);
       co_await fatal(s, end.sqlstate, end.message);
     }

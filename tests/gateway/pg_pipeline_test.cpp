@@ -126,3 +126,23 @@ TEST(pg_pipeline, copy_in_simple_query) {
 
 }  // namespace
 }  // namespace gh::gateway
+
+namespace gh::gateway {
+namespace {
+
+TEST(pg_pipeline, internal_query_answers_are_dropped_but_notices_pass) {
+  pg_pipeline p;
+  p.push({pending_kind::internal});
+  p.push({pending_kind::query, 2});
+  for (char t : std::string("CNSZ")) {
+    auto fx = p.on_server_message(t);
+    EXPECT_EQ(fx.drop, t == 'C' || t == 'Z') << t;
+  }
+  EXPECT_EQ(p.size(), 1u);
+  auto fx = p.on_server_message('Z');
+  EXPECT_FALSE(fx.drop);
+  EXPECT_TRUE(fx.finished);
+}
+
+}  // namespace
+}  // namespace gh::gateway

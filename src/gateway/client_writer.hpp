@@ -1,0 +1,60 @@
+// Serialises writes to the client: the relay's server-to-client direction
+// and the gateway's own messages (a review's notice) share one stream, and
+// a message must never land inside another.
+#pragma once
+
+#include <chrono>
+
+#include <optional>
+
+#include "gateway/net.hpp"
+#include "gateway/review_board.hpp"
+
+namespace gh::gateway {
+
+class client_writer {
+ public:
+  explicit client_writer(net::asio::any_io_executor ex) : wake_(ex) {}
+
+  net::awaitable<void> acquire() {
+    while (busy_) {
+      wake_.expires_at(net::asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(net::use_nothrow);
+      if (closed_) co_return;
+    }
+    busy_ = true;
+  }
+  void release() {
+    busy_ = false;
+    wake_.cancel();
+  }
+  // Wakes any waiter for good (the session is ending).
+  void close() {
+    closed_ = true;
+    wake_.cancel();
+  }
+  bool closed() const noexcept { return closed_; }
+
+ private:
+  net::asio::steady_timer wake_;
+  bool busy_ = false;
+  bool closed_ = false;
+};
+
+// What a held statement is waiting for, shared with the callbacks that end
+// the wait (the review board, a CancelRequest) from other threads. They post
+// to the session's executor; everything here is touched on that thread only.
+struct hold_mailbox {
+  explicit hold_mailbox(net::asio::any_io_executor ex) : executor(ex) {}
+  net::asio::any_io_executor executor;
+  bool alive = true;                       // false once the session is gone
+  bool cancel_requested = false;
+  std::optional<review_outcome> outcome;
+  net::asio::steady_timer* timer = nullptr;  // the wait to wake
+
+  void wake() {
+    if (timer) timer->cancel();
+  }
+};
+
+}  // namespace gh::gateway
