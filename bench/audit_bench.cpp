@@ -81,7 +81,7 @@ void flush_batch(benchmark::State& state) {
     if (!w->flush()) state.SkipWithError("flush");
   }
   state.SetItemsProcessed(state.iterations() * batch);
-  state.counters["per_batch_us"] = benchmark::Counter(
+  state.counters["per_batch"] = benchmark::Counter(
       static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert,
       benchmark::Counter::kIs1000);
 }
