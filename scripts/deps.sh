@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libpg-query-dev libprotobuf-c-dev libsqlite3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+  libssl-dev libpg-query-dev libsqlite3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 run_pkgs=(postgresql-15 postgresql-client-15 sqlite3 openssl)

@@ -22,6 +22,14 @@ enum class event_kind : std::uint8_t {
   journal = 6,     // the ingester's own note: a damaged journal it could not read whole
 };
 
+// sys_time counts nanoseconds in 64 bits (about 1678 to 2262): a stored or
+// decoded microsecond count outside this bound would overflow on conversion,
+// so readers check it first (a record or row holding one is not an event).
+inline constexpr std::int64_t time_us_limit = INT64_MAX / 1000;
+constexpr bool representable_time_us(std::int64_t us) noexcept {
+  return us >= -time_us_limit && us <= time_us_limit;
+}
+
 // "statement", "outcome", ... as stored and printed.
 constexpr std::string_view to_string(event_kind k) noexcept {
   switch (k) {

@@ -56,7 +56,8 @@ std::optional<sys_time> parse_rfc3339(std::string_view s) {
       s[7] != '-' || !digits(s, 8, 2, d))
     return std::nullopt;
   year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
-  if (!ymd.ok()) return std::nullopt;
+  // sys_time holds nanoseconds up to 2262: later dates would overflow it.
+  if (!ymd.ok() || y < 1970 || y > 2261) return std::nullopt;
   sys_time day_start = sys_days(ymd);
   if (s.size() == 10) return day_start;
   if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) || s.size() < 19 ||

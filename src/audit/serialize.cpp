@@ -87,7 +87,7 @@ decode_status decode_body(bytes_view body, event& out) {
   if (!r.u8(version) || version != record_version) return decode_status::malformed;
   if (!r.u8(kind) || !valid_kind(kind)) return decode_status::malformed;
   out.kind = static_cast<event_kind>(kind);
-  r.i64(time_us);
+  if (!r.i64(time_us) || !representable_time_us(time_us)) return decode_status::malformed;
   out.time = from_unix_micros(time_us);
   r.i64(out.duration_us);
   r.i64(out.rows);

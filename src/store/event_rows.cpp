@@ -33,7 +33,10 @@ void read_event_row(const sqlite_stmt& s, int first, audit::stored_event& out) {
   auto text = [&](int c) { return std::string(s.column_text(first + c)); };
   audit::event& ev = out.ev;
   out.seq = s.column_int(first + 0);
-  ev.time = from_unix_micros(s.column_int(first + 1));
+  // A forged time beyond what sys_time holds reads as the earliest time
+  // point, which no writer produces: the row then fails its hash.
+  std::int64_t time_us = s.column_int(first + 1);
+  ev.time = audit::representable_time_us(time_us) ? from_unix_micros(time_us) : sys_time::min();
   ev.kind = kind_from_text(s.column_text(first + 2));
   ev.principal = text(3);
   ev.session = text(4);

@@ -63,15 +63,20 @@ expected<std::uint64_t, std::string> ingester::ingest_file(const journal_file& f
   auto size = static_cast<std::uint64_t>(st.st_size);
   std::uint64_t offset = offsets_.count(f.name) ? offsets_[f.name] : 0;
   if (offset > size) {
-    // Someone cut the file below what is already stored: nothing new to read,
-    // and the file is not ours to delete any more.
+    // The file is shorter than what is already stored: cut outside Gatehouse,
+    // or a host crash kept the store's commit but lost the file's last pages.
+    // Nothing new to read; once finished, the file is done with.
+    std::uint64_t noted = 0;
     if (!j.unreadable_noted) {
       note(f.name, "is shorter (" + std::to_string(size) + " bytes) than what was ingested (" +
-                       std::to_string(offset) + " bytes): it was truncated outside Gatehouse");
+                       std::to_string(offset) + " bytes): it was cut after its events were stored");
       if (auto r = commit(f.name, offset); !r) return unexpected(r.error());
       j.unreadable_noted = true;
+      noted = 1;
     }
-    return 0;
+    if (finished)
+      if (auto r = remove_file(f.name); !r) return unexpected(r.error());
+    return noted;
   }
 
   std::uint64_t stored = 0;

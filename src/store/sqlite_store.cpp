@@ -45,6 +45,11 @@ expected<sqlite_store, std::string> sqlite_store::open(const std::string& path, 
   sqlite_store store(std::move(*db));
   if (mode == open_mode::read_write) {
     if (auto r = store.db_.exec(schema); !r) return unexpected(path + ": " + r.error());
+    // The ingester's connection: a 16 MiB page cache keeps the indexes' hot
+    // pages in memory, and checkpointing every 16 MiB of WAL (not 4) makes
+    // for fewer fsyncs at the same durability (synchronous=NORMAL).
+    if (auto r = store.db_.exec("PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=4096;"); !r)
+      return unexpected(path + ": " + r.error());
     if (auto r = store.prepare_writes(); !r) return unexpected(path + ": " + r.error());
   } else {
     // Fails here, with a clear message, when the file is not an audit store.

@@ -160,6 +160,18 @@ TEST(serialize, a_good_checksum_over_a_bad_body_is_malformed) {
   EXPECT_EQ(f.used, rec.size());
 }
 
+TEST(serialize, a_time_beyond_what_a_time_point_holds_is_malformed) {
+  // Found by audit_journal_fuzz: converting such a count overflowed.
+  std::string rec = record_of(sample_statement(1));
+  std::size_t time_at = record_header_size + 2;
+  store_be32(reinterpret_cast<std::uint8_t*>(rec.data() + time_at), 0x09066102);
+  auto b = as_bytes(rec);
+  store_be32(reinterpret_cast<std::uint8_t*>(rec.data() + 4),
+             crc32c(b.subspan(record_header_size), crc32c(b.first(4))));
+  event ev;
+  EXPECT_EQ(decode_record(as_bytes(rec), ev).status, decode_status::malformed);
+}
+
 TEST(serialize, long_statement_is_cut_at_a_character_and_its_length_kept) {
   event ev = sample_statement(1);
   ev.statement = "select '" + std::string(20, 'x') + "\xC3\xA9\xC3\xA9'";  // é é

@@ -1,6 +1,6 @@
 // Deep nesting never crashes: what is too deep is `unknown` before the parser
-// runs, and what passes fits in the stack classify.hpp promises (1 MiB at the
-// default max_depth), for every grammar rule that builds depth.
+// runs, and what passes fits in the stack classify.hpp promises (512 KiB at
+// the default max_depth), for every grammar rule that builds depth.
 #include <gtest/gtest.h>
 #include <pthread.h>
 
@@ -57,14 +57,14 @@ TEST(pg_depth, long_left_deep_chains_are_unknown_not_a_crash) {
   }
 }
 
-TEST(pg_depth, the_deepest_accepted_input_of_each_family_fits_in_one_mib_of_stack) {
+TEST(pg_depth, the_deepest_accepted_input_of_each_family_fits_in_512_kib_of_stack) {
   const pg::classify_options o;
   for (const auto& f : depth_families()) {
     const int n = deepest_accepted(f, o.max_depth);
     EXPECT_GT(n, 40) << f.name << ": ordinary depth must stay accepted";
     const std::string at_limit = f.make(n);
     classification c;
-    run_with_stack(std::size_t{1} << 20, [&] { c = pg::classify(at_limit, o); });
+    run_with_stack(std::size_t{512} << 10, [&] { c = pg::classify(at_limit, o); });
     // Parsed and walked (some families are syntax errors, which is fine),
     // neither refused by the scan nor cut by the walker's guard.
     EXPECT_EQ(c.reason.find("nests"), std::string::npos) << f.name << ": " << c.reason;

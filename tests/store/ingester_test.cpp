@@ -246,3 +246,35 @@ TEST(ingester, outcomes_and_every_field_survive_the_store_exactly) {
 
 }  // namespace
 }  // namespace gh::store
+
+namespace gh::store {
+namespace {
+
+using namespace testing;
+
+TEST(ingester, a_journal_cut_below_what_was_stored_is_noted_and_retired) {
+  temp_dir t;
+  std::filesystem::path file;
+  {
+    auto ing = ingester::open(t.db(), t.journals());
+    ASSERT_TRUE(ing);
+    auto w = journal_writer::open(t.journals(), 0);
+    ASSERT_TRUE(w);
+    write_events(*w, 1, 4);
+    file = w->file();
+    ASSERT_EQ(*(*ing)->ingest_once(), 4u);
+  }
+  std::filesystem::resize_file(file, 100);  // as a host crash can leave it
+  auto ing = ingester::open(t.db(), t.journals());
+  ASSERT_TRUE(ing);
+  ASSERT_EQ(*(*ing)->recover(), 1u);  // the note
+  auto notes = column(t.db(), "SELECT statement FROM events WHERE kind = 'journal'");
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("is shorter (100 bytes)"), std::string::npos) << notes[0];
+  EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_EQ(ids(t.db()), expected_ids(1, 4));
+  EXPECT_EQ(*(*ing)->recover(), 0u);
+}
+
+}  // namespace
+}  // namespace gh::store

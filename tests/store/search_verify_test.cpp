@@ -62,6 +62,19 @@ TEST(verify, a_hidden_decision_is_named) {
   EXPECT_EQ(findings(t.db()), messages{"event 7 was edited"});
 }
 
+TEST(verify, a_forged_time_beyond_any_time_point_reads_as_edited) {
+  temp_dir t;
+  make_store(t, 10);
+  sql(t.db(), "UPDATE events SET time_us = 9223372036854775807 WHERE seq = 5");
+  EXPECT_EQ(findings(t.db()), messages{"event 5 was edited"});
+  std::size_t rows = 0;
+  ASSERT_TRUE(search_audit(t.db(), {}, [&](const audit::search_row& r) {
+    ++rows;
+    (void)audit::to_json_line(r);
+  }));
+  EXPECT_EQ(rows, 10u);
+}
+
 TEST(verify, a_deleted_event_is_named) {
   temp_dir t;
   make_store(t);

@@ -20,10 +20,10 @@ classification refused(std::string kind, std::string reason) {
   return out;
 }
 
-statement_info classify_one(const PgQuery__Node* stmt, const classify_options& options) {
+statement_info classify_one(const json::value& stmt, const classify_options& options) {
   statement_facts facts;
-  walk(reinterpret_cast<const ProtobufCMessage*>(stmt), options, facts);
-  statement_rule rule = rule_for(stmt, facts, options);
+  walk(stmt, options, facts);
+  statement_rule rule = rule_for(&stmt, facts, options);
 
   statement_info info;
   info.kind = std::move(rule.kind);
@@ -68,19 +68,21 @@ classification classify_checked(std::string_view sql, const classify_options& op
   if (nesting_bound(sql, options.max_depth) > options.max_depth)
     return refused("unparsed", "the statement nests deeper than the limit of " +
                                    std::to_string(options.max_depth));
-  auto tree = parse(sql);
+  // A few JSON levels per tree level; the nesting bound keeps both small.
+  auto tree = parse(sql, 32 * options.max_depth + 64);
   if (!tree) return refused("invalid", "PostgreSQL's parser rejects it: " + tree.error().message);
 
   classification out;
   out.cls = statement_class::read;
   out.reason = "empty query";
-  const PgQuery__ParseResult& result = tree->result();
-  for (std::size_t i = 0; i < result.n_stmts; ++i) {
-    const PgQuery__RawStmt* raw = result.stmts[i];
-    statement_info info = raw && raw->stmt
-                              ? classify_one(raw->stmt, options)
-                              : statement_info{statement_class::unknown, "unknown", {}, {},
-                                               "a statement without a body"};
+  const json::object* root = tree->root().if_object();
+  const json::array* stmts = root ? array_field(*root, "stmts") : nullptr;
+  for (std::size_t i = 0; stmts && i < stmts->size(); ++i) {
+    const json::object* raw = (*stmts)[i].if_object();
+    const json::value* stmt = raw ? value_field(*raw, "stmt") : nullptr;
+    statement_info info = stmt ? classify_one(*stmt, options)
+                               : statement_info{statement_class::unknown, "unknown", {}, {},
+                                                "a statement without a body"};
     if (out.statements.empty() || info.cls > out.cls) {
       out.cls = info.cls;
       out.reason = info.reason;

@@ -12,9 +12,9 @@
 //    takes the strictest class, and the reason of the statement that set it.
 //  * Threads: safe to call from several threads at once. libpg_query keeps
 //    its memory contexts per thread; nothing here is shared or global. Each
-//    call needs up to about 1 MiB of stack at the default max_depth
-//    (measured in tests/sql/pg_depth_test.cpp); std::thread (and so Asio)
-//    stacks are 8 MiB on Linux.
+//    call needs up to 512 KiB of stack at the default max_depth (tested in
+//    tests/sql/pg_depth_test.cpp); std::thread (and so Asio) stacks are
+//    8 MiB on Linux.
 //
 // Prepared statements (the session's side of the contract):
 //  * `PREPARE p AS stmt` has kind "prepare", prepared_name "p", and the class
@@ -26,8 +26,9 @@
 //    stays unknown. EXPLAIN [ANALYZE] EXECUTE and CREATE TABLE AS EXECUTE
 //    follow the same contract (the latter with execute_floor ddl).
 //  * `DEALLOCATE p` is a read with prepared_name "p" (empty for ALL).
-//  Prepared statements of the extended protocol (Parse) are classified from
-//  their own text by the session and need none of this.
+//  Statements named by the extended protocol's Parse share this namespace:
+//  `EXECUTE p` may run a statement the client prepared with Parse, so the
+//  session records the class of those under their names too.
 #pragma once
 
 #include <cstddef>
@@ -47,10 +48,11 @@ struct classify_options {
   // They cannot turn a built-in that is not a read into one.
   std::vector<std::string> read_functions;
   std::size_t max_statement_bytes = std::size_t{1} << 20;
-  // Bound on nesting_bound(). At 500 the deepest tree the grammar can build
-  // needs about 1 MiB of stack to serialise, unpack and walk (measured in
-  // pg_depth_test.cpp); hand-written and ORM queries stay far below 100.
-  std::size_t max_depth = 500;
+  // Bound on nesting_bound(). At 1000 the deepest tree the grammar can build
+  // needs about 320 KiB of stack to serialise and walk (pg_depth_test.cpp
+  // runs every family at the limit on 512 KiB); hand-written and ORM queries
+  // stay far below 100.
+  std::size_t max_depth = 1000;
 };
 
 // Never throws. See the contract above.

@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "sql/pg/function_catalogue.hpp"
-#include "sql/pg/node_text.hpp"
+#include "sql/pg/json_node.hpp"
 #include "sql/pg/tree_walk.hpp"
 
 namespace gh::sql::pg {

@@ -5,9 +5,9 @@
 // (10000 entries, "memory exhausted"), but left-recursive rules such as
 // `1+1+1...`, `x::t::t...`, `a UNION b UNION c...` or `t JOIN u JOIN v...`
 // build a tree as deep as the input is long without growing that stack. The
-// tree is then serialised and unpacked recursively (libpg_query's
-// _outNode, protobuf-c's unpack), so `SELECT 1` followed by 30000 `+1`
-// overflows an 8 MiB stack. This scan refuses such input first.
+// tree is then serialised recursively (libpg_query's _outNode), so `SELECT 1`
+// followed by 30000 `+1` overflows an 8 MiB stack inside libpg_query. This
+// scan refuses such input before the parser sees it.
 //
 // The bound: the scan walks the tokens the way PostgreSQL's scanner does
 // (standard_conforming_strings on, as libpg_query has it) and keeps, per
@@ -16,9 +16,9 @@
 // UNION INTERSECT EXCEPT JOIN; the AND of a BETWEEN does not count), plus the
 // number of UNION / INTERSECT / EXCEPT / JOIN keywords at that level, which
 // nest left-deep across commas. The sum over the open levels bounds the tree
-// depth: no construct of the grammar builds more than two protobuf messages
-// per unit (NOT, unary minus and parenthesised subqueries reach two;
-// tests/sql/pg_depth_test.cpp measures every family).
+// depth: no construct of the grammar builds more than about two nodes per
+// unit (NOT, unary minus and parenthesised subqueries reach two);
+// tests/sql/pg_depth_test.cpp runs every family at the limit.
 #pragma once
 
 #include <cstddef>

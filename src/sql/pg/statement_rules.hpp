@@ -5,9 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <pg_query/pg_query.pb-c.h>
-
 #include "sql/classification.hpp"
+#include "sql/pg/json_node.hpp"
 #include "sql/pg/tree_walk.hpp"
 
 namespace gh::sql::pg {
@@ -26,17 +25,19 @@ struct statement_rule {
   std::vector<setting_change> settings;
 };
 
-// `facts` receives what the rule itself finds (tables named by lists rather
-// than RangeVars, as in DROP TABLE). Queries, EXPLAIN, COPY, prepared
-// statements, cursors, CALL, DO.
-statement_rule rule_for(const PgQuery__Node* stmt, statement_facts& facts,
+statement_rule make_rule(statement_class c, std::string kind, std::string reason);
+
+// Queries, EXPLAIN, COPY, prepared statements, cursors, CALL, DO; the others
+// through session_rule and utility_rule. `facts` receives what the rule
+// itself finds (tables named by lists rather than RangeVars: DROP TABLE).
+statement_rule rule_for(const json::value* stmt, statement_facts& facts,
                         const classify_options& options);
 
 // SET/RESET/SHOW, transaction control, DISCARD, LISTEN/NOTIFY, LOCK, LOAD,
-// CHECKPOINT; nullopt-like empty kind when `stmt` is none of them.
-statement_rule session_rule(const PgQuery__Node* stmt);
+// CHECKPOINT. An empty kind when `stmt` is none of them.
+statement_rule session_rule(const node& stmt);
 
 // DDL, rights, server objects and maintenance; `unknown` for anything else.
-statement_rule utility_rule(const PgQuery__Node* stmt, statement_facts& facts);
+statement_rule utility_rule(const node& stmt, statement_facts& facts);
 
 }  // namespace gh::sql::pg

@@ -1,30 +1,17 @@
 #include "sql/pg/tree_walk.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "sql/pg/function_catalogue.hpp"
-#include "sql/pg/node_text.hpp"
 #include "sql/pg/settings.hpp"
 
 namespace gh::sql::pg {
 namespace {
 
-// Messages deep. nesting_scan keeps parsed trees below two messages per unit
-// of max_depth; the guard is a second line should the two ever disagree.
+// JSON levels deep. nesting_scan keeps parsed trees within a few levels per
+// unit of max_depth; the guard is a second line should the two disagree.
 std::size_t max_walk_depth(const classify_options& o) {
-  return std::max<std::size_t>(4096, 4 * o.max_depth);
-}
-
-// Every generated protobuf-c struct begins with its ProtobufCMessage base, so
-// a pointer to the struct is a pointer to the base.
-template <class T>
-const ProtobufCMessage* as_message(const T* p) {
-  return reinterpret_cast<const ProtobufCMessage*>(p);
-}
-
-bool is(const ProtobufCMessage* m, const ProtobufCMessageDescriptor& d) {
-  return m->descriptor == &d;
+  return std::max<std::size_t>(8192, 8 * o.max_depth);
 }
 
 class walker {
@@ -32,168 +19,160 @@ class walker {
   walker(const classify_options& o, statement_facts& f)
       : options_(o), facts_(f), max_depth_(max_walk_depth(o)) {}
 
-  void message(const ProtobufCMessage* m) {
+  void value(const json::value& v) {
+    guarded([&] {
+      if (const json::array* a = v.if_array()) {
+        for (const auto& item : *a) value(item);
+      } else if (const auto n = as_node(v)) {
+        dispatch(*n);
+      } else if (const json::object* o = v.if_object()) {
+        bare(*o);
+      }
+    });
+  }
+
+ private:
+  // Every step down the tree goes through here.
+  template <class step>
+  void guarded(step&& f) {
     if (depth_ >= max_depth_) {
       facts_.too_deep = true;
       return;
     }
     ++depth_;
-    dispatch(m);
+    f();
     --depth_;
   }
 
- private:
-  void dispatch(const ProtobufCMessage* m) {
-    if (is(m, pg_query__node__descriptor)) return node(reinterpret_cast<const PgQuery__Node*>(m));
-    if (is(m, pg_query__range_var__descriptor))
-      return range_var(reinterpret_cast<const PgQuery__RangeVar*>(m), true);
-    if (is(m, pg_query__func_call__descriptor))
-      return func_call(reinterpret_cast<const PgQuery__FuncCall*>(m));
-    if (is(m, pg_query__a__expr__descriptor))
-      return a_expr(reinterpret_cast<const PgQuery__AExpr*>(m));
-    if (is(m, pg_query__select_stmt__descriptor))
-      return select(reinterpret_cast<const PgQuery__SelectStmt*>(m));
-    if (is(m, pg_query__insert_stmt__descriptor))
-      return dml(reinterpret_cast<const PgQuery__InsertStmt*>(m), "INSERT");
-    if (is(m, pg_query__update_stmt__descriptor))
-      return dml(reinterpret_cast<const PgQuery__UpdateStmt*>(m), "UPDATE");
-    if (is(m, pg_query__delete_stmt__descriptor))
-      return dml(reinterpret_cast<const PgQuery__DeleteStmt*>(m), "DELETE");
-    if (is(m, pg_query__merge_stmt__descriptor))
-      return dml(reinterpret_cast<const PgQuery__MergeStmt*>(m), "MERGE");
-    if (is(m, pg_query__into_clause__descriptor))
-      return into(reinterpret_cast<const PgQuery__IntoClause*>(m));
-    if (is(m, pg_query__locking_clause__descriptor)) {
+  void dispatch(const node& n) {
+    const json::object& f = *n.fields;
+    const std::string_view t = n.type;
+    if (t == "RangeVar") return range_var(f, true);
+    if (t == "FuncCall") return func_call(f);
+    if (t == "SelectStmt") return select(f);
+    if (t == "InsertStmt") return dml(f, "INSERT");
+    if (t == "UpdateStmt") return dml(f, "UPDATE");
+    if (t == "DeleteStmt") return dml(f, "DELETE");
+    if (t == "MergeStmt") return dml(f, "MERGE");
+    if (t == "LockingClause") {
       // Its RangeVars name FROM items (often aliases), not tables: not walked.
       facts_.structure.raise(statement_class::write, "FOR UPDATE/SHARE takes row locks");
       return;
     }
-    if (is(m, pg_query__sub_link__descriptor)) {
-      const auto* s = reinterpret_cast<const PgQuery__SubLink*>(m);
-      operator_use(s->n_oper_name, s->oper_name);
-    } else if (is(m, pg_query__sort_by__descriptor)) {
-      const auto* s = reinterpret_cast<const PgQuery__SortBy*>(m);
-      operator_use(s->n_use_op, s->use_op);
-    } else if (is(m, pg_query__range_table_sample__descriptor)) {
-      const auto* s = reinterpret_cast<const PgQuery__RangeTableSample*>(m);
-      call(name_parts(s->n_method, s->method));
+    if (t == "A_Expr") {
+      // BETWEEN forms are named after the keyword; their comparisons are built-in.
+      if (string_field(f, "kind").find("BETWEEN") == std::string_view::npos)
+        operator_use(array_field(f, "name"));
+    } else if (t == "SubLink") {
+      operator_use(array_field(f, "operName"));
+    } else if (t == "SortBy") {
+      operator_use(array_field(f, "useOp"));
+    } else if (t == "RangeTableSample") {
+      call(name_parts(array_field(f, "method")));
+    } else if (t == "CallStmt") {
+      if (const json::object* fc = object_field(f, "funccall")) return func_call(*fc);
+    } else if (t == "CreateTableAsStmt") {
+      if (const json::object* into_clause = object_field(f, "into")) into(*into_clause);
+      return members(f, "into");
     }
-    children(m);
+    members(f);
   }
 
-  // The active member of Node's oneof; every member is a message pointer.
-  void node(const PgQuery__Node* n) {
-    if (n->node_case == PG_QUERY__NODE__NODE__NOT_SET) return;
-    const ProtobufCFieldDescriptor* f =
-        protobuf_c_message_descriptor_get_field(n->base.descriptor, n->node_case);
-    if (f == nullptr || f->type != PROTOBUF_C_TYPE_MESSAGE) return;
-    const ProtobufCMessage* child = nullptr;
-    std::memcpy(&child, reinterpret_cast<const char*>(n) + f->offset, sizeof child);
-    if (child != nullptr) message(child);
+  // A message without its wrapper. A RangeVar is the only message of the raw
+  // grammar with a `relname` field (the typed fields that hold one directly:
+  // relation, view, sequence, rel, table, pktable, ...).
+  void bare(const json::object& o) {
+    if (o.if_contains("relname")) return range_var(o, true);
+    members(o);
   }
 
-  // Every message-typed field, except the members at `skip_a`/`skip_b`
-  // (which the caller handles itself).
-  void children(const ProtobufCMessage* m, const void* skip_a = nullptr,
-                const void* skip_b = nullptr) {
-    const ProtobufCMessageDescriptor* d = m->descriptor;
-    const char* base = reinterpret_cast<const char*>(m);
-    for (unsigned i = 0; i < d->n_fields; ++i) {
-      const ProtobufCFieldDescriptor& f = d->fields[i];
-      if (f.type != PROTOBUF_C_TYPE_MESSAGE) continue;
-      const char* member = base + f.offset;
-      if (member == skip_a || member == skip_b) continue;
-      if (f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-        std::uint32_t active = 0;
-        std::memcpy(&active, base + f.quantifier_offset, sizeof active);
-        if (active != f.id) continue;
-      }
-      if (f.label == PROTOBUF_C_LABEL_REPEATED) {
-        std::size_t n = 0;
-        ProtobufCMessage* const* items = nullptr;
-        std::memcpy(&n, base + f.quantifier_offset, sizeof n);
-        std::memcpy(&items, member, sizeof items);
-        for (std::size_t k = 0; items != nullptr && k < n; ++k)
-          if (items[k] != nullptr) message(items[k]);
-      } else {
-        const ProtobufCMessage* child = nullptr;
-        std::memcpy(&child, member, sizeof child);
-        if (child != nullptr) message(child);
-      }
+  void members(const json::object& o, std::string_view skip_a = {}, std::string_view skip_b = {}) {
+    for (const auto& m : o) {
+      const std::string_view k = m.key();
+      if (!skip_a.empty() && k == skip_a) continue;
+      if (!skip_b.empty() && k == skip_b) continue;
+      const json::value& v = m.value();
+      if (v.is_object() || v.is_array()) value(v);
     }
   }
 
   // A CTE name hides a table of that name for unqualified references in the
   // WITH's own statement, not elsewhere: scoping is exact, or a CTE named
   // like a table elsewhere in the statement would hide that table.
-  void enter_with(const PgQuery__WithClause* w) {
+  void enter_with(const json::object* w) {
     if (w == nullptr) return;
-    auto name_of = [](const PgQuery__Node* n) -> std::string_view {
-      if (n == nullptr || n->node_case != PG_QUERY__NODE__NODE_COMMON_TABLE_EXPR ||
-          n->common_table_expr == nullptr)
-        return {};
-      return text(n->common_table_expr->ctename);
+    const json::array* ctes = array_field(*w, "ctes");
+    if (ctes == nullptr) return;
+    auto name_of = [](const json::value& v) -> std::string_view {
+      const auto n = as_node(v);
+      return n && n->type == "CommonTableExpr" ? string_field(*n->fields, "ctename") : "";
     };
-    if (w->recursive) {
-      for (std::size_t i = 0; i < w->n_ctes; ++i) ctes_.push_back(name_of(w->ctes[i]));
-      for (std::size_t i = 0; i < w->n_ctes; ++i)
-        if (w->ctes[i]) message(as_message(w->ctes[i]));
+    if (bool_field(*w, "recursive")) {
+      for (const auto& c : *ctes) ctes_.push_back(name_of(c));
+      for (const auto& c : *ctes) value(c);
       return;
     }
-    for (std::size_t i = 0; i < w->n_ctes; ++i) {  // each sees the ones before it
-      if (w->ctes[i]) message(as_message(w->ctes[i]));
-      ctes_.push_back(name_of(w->ctes[i]));
+    for (const auto& c : *ctes) {  // each sees the ones before it
+      value(c);
+      ctes_.push_back(name_of(c));
     }
   }
 
-  void select(const PgQuery__SelectStmt* s) {
+  // larg/rarg hold SelectStmts and intoClause an IntoClause without wrappers.
+  void select(const json::object& s) {
     const std::size_t mark = ctes_.size();
-    enter_with(s->with_clause);
-    children(as_message(s), &s->with_clause);
+    enter_with(object_field(s, "withClause"));
+    for (const auto& m : s) {
+      const std::string_view k = m.key();
+      const json::object* o = m.value().if_object();
+      if (k == "withClause") continue;
+      if ((k == "larg" || k == "rarg") && o) guarded([&] { select(*o); });
+      else if (k == "intoClause" && o) into(*o);
+      else if (m.value().is_object() || m.value().is_array()) value(m.value());
+    }
     ctes_.resize(mark);
   }
 
   // The target of INSERT/UPDATE/DELETE/MERGE is always a table, never a CTE.
-  template <class stmt>
-  void dml(const stmt* s, std::string_view verb) {
+  void dml(const json::object& s, std::string_view verb) {
     facts_.structure.raise(statement_class::write,
                            depth_ > 1 ? "a data-modifying " + std::string(verb) +
                                             " inside the statement writes rows"
                                       : std::string(verb) + " writes rows");
     const std::size_t mark = ctes_.size();
-    enter_with(s->with_clause);
-    range_var(s->relation, false);
-    children(as_message(s), &s->with_clause, &s->relation);
+    enter_with(object_field(s, "withClause"));
+    if (const json::object* rel = object_field(s, "relation")) range_var(*rel, false);
+    members(s, "withClause", "relation");
     ctes_.resize(mark);
   }
 
-  void into(const PgQuery__IntoClause* c) {
+  void into(const json::object& c) {
     facts_.structure.raise(statement_class::ddl, "SELECT INTO / CREATE TABLE AS creates a table");
-    range_var(c->rel, false);
-    children(as_message(c), &c->rel);
+    if (const json::object* rel = object_field(c, "rel")) range_var(*rel, false);
+    members(c, "rel");
   }
 
-  void range_var(const PgQuery__RangeVar* rv, bool may_name_cte) {
-    if (rv == nullptr) return;
-    const std::string_view schema = text(rv->schemaname), name = text(rv->relname);
-    if (may_name_cte && schema.empty() && text(rv->catalogname).empty() &&
+  void range_var(const json::object& rv, bool may_name_cte) {
+    const std::string_view schema = string_field(rv, "schemaname");
+    const std::string_view name = string_field(rv, "relname");
+    if (may_name_cte && schema.empty() && string_field(rv, "catalogname").empty() &&
         std::find(ctes_.begin(), ctes_.end(), name) != ctes_.end())
       return;
     facts_.add_table(table_name{std::string(schema), std::string(name)});
   }
 
-  void func_call(const PgQuery__FuncCall* f) {
-    const auto parts = name_parts(f->n_funcname, f->funcname);
+  void func_call(const json::object& f) {
+    const auto parts = name_parts(array_field(f, "funcname"));
     if (!parts.empty()) {
       const std::string_view schema = parts.size() >= 2 ? parts[parts.size() - 2] : "";
       if (parts.back() == "set_config" && (schema.empty() || schema == "pg_catalog")) {
         facts_.add_function(lower_ascii(join_name(parts)));
-        set_config(f);
+        set_config(array_field(f, "args"));
       } else {
         call(parts);
       }
     }
-    children(as_message(f));
+    members(f, "funcname");
   }
 
   void call(const std::vector<std::string_view>& parts) {
@@ -202,14 +181,17 @@ class walker {
     facts_.calls.raise(function_effect(parts, options_));
   }
 
-  void set_config(const PgQuery__FuncCall* f) {
-    const auto name = f->n_args >= 1 ? constant_text(f->args[0]) : std::nullopt;
+  void set_config(const json::array* args) {
+    auto arg = [&](std::size_t i) -> std::optional<std::string> {
+      return args && args->size() > i ? constant_text((*args)[i]) : std::nullopt;
+    };
+    const auto name = arg(0);
     if (!name) {
       facts_.calls.raise(statement_class::admin, "set_config of a setting named by an expression");
       return;
     }
-    const auto value = f->n_args >= 2 ? constant_text(f->args[1]) : std::nullopt;
-    const auto local_text = f->n_args >= 3 ? constant_text(f->args[2]) : std::nullopt;
+    const auto value = arg(1);
+    const auto local_text = arg(2);
     const auto local = local_text ? parse_pg_bool(*local_text) : std::nullopt;
     const std::string lname = lower_ascii(*name);
     auto verdict = classify_setting(lname, value);
@@ -220,23 +202,10 @@ class walker {
     if (value && local) facts_.settings.push_back({lname, *value, *local});
   }
 
-  void a_expr(const PgQuery__AExpr* e) {
-    switch (e->kind) {
-      case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
-      case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN:
-      case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM:
-      case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM:
-        break;  // named after the keyword; the comparisons are built-in
-      default:
-        operator_use(e->n_name, e->name);
-    }
-    children(as_message(e));
-  }
-
   // A user-defined operator runs whatever function it was created on.
-  void operator_use(std::size_t n, PgQuery__Node* const* name) {
-    if (n == 0) return;
-    const auto parts = name_parts(n, name);
+  void operator_use(const json::array* name) {
+    if (name == nullptr || name->empty()) return;
+    const auto parts = name_parts(name);
     const std::string_view schema = parts.size() >= 2 ? parts[parts.size() - 2] : "";
     if ((schema.empty() || schema == "pg_catalog") && is_builtin_operator(parts.back())) return;
     const std::string written = join_name(parts);
@@ -271,8 +240,8 @@ void statement_facts::add_function(std::string name) {
     functions.push_back(std::move(name));
 }
 
-void walk(const ProtobufCMessage* root, const classify_options& options, statement_facts& facts) {
-  if (root != nullptr) walker(options, facts).message(root);
+void walk(const json::value& root, const classify_options& options, statement_facts& facts) {
+  walker(options, facts).value(root);
 }
 
 }  // namespace gh::sql::pg

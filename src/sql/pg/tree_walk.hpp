@@ -1,8 +1,8 @@
-// One pass over every message of a statement's parse tree, driven by the
-// protobuf-c descriptors, so no node type can be missed when a new grammar
-// version adds one. It collects what the statement touches and does:
-// tables (RangeVar, minus references to CTEs in scope), function calls,
-// operators, nested data-modifying statements, row locks, SELECT INTO.
+// One pass over every node of a statement's parse tree, generic over the
+// JSON shape (json_node.hpp), so no node type can be missed when a grammar
+// version adds one. It collects what the statement touches and does: tables
+// (RangeVar, minus references to CTEs in scope), function calls, operators,
+// nested data-modifying statements, row locks, SELECT INTO.
 // Internal to sql/pg.
 #pragma once
 
@@ -10,10 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include <pg_query/pg_query.pb-c.h>
-
 #include "sql/classification.hpp"
 #include "sql/pg/classify.hpp"
+#include "sql/pg/json_node.hpp"
 
 namespace gh::sql::pg {
 
@@ -37,10 +36,10 @@ struct statement_facts {
   void add_function(std::string name);
 };
 
-// Walks `root` (any message of the tree) into `facts`.
-void walk(const ProtobufCMessage* root, const classify_options& options, statement_facts& facts);
+// Walks `root` (a statement node, or any part of one) into `facts`.
+void walk(const json::value& root, const classify_options& options, statement_facts& facts);
 
-// How a function called by this name is classified (also used for CALL).
+// How a function called by this name is classified.
 effect function_effect(const std::vector<std::string_view>& parts, const classify_options& options);
 
 }  // namespace gh::sql::pg

@@ -3,223 +3,188 @@
 // one database's schema (roles, databases, tablespaces, extensions, foreign
 // servers, replication, server configuration), is admin. Anything else is
 // unknown: a new statement kind is never silently allowed.
-#include "sql/pg/node_text.hpp"
+#include <algorithm>
+#include <iterator>
+
 #include "sql/pg/statement_rules.hpp"
 
 namespace gh::sql::pg {
 namespace {
 
-statement_rule make(statement_class c, std::string kind, std::string reason) {
-  statement_rule r;
-  r.cls = c;
-  r.kind = std::move(kind);
-  r.reason = std::move(reason);
-  return r;
-}
+enum class why : std::uint8_t { schema, maintenance, rights, server };
 
-statement_rule ddl(std::string kind) {
-  std::string reason = kind + " changes the schema";
-  return make(statement_class::ddl, std::move(kind), std::move(reason));
-}
+struct utility {
+  std::string_view type;  // the parse node
+  std::string_view kind;
+  why category;
+};
 
-statement_rule rights(std::string kind) {
-  std::string reason = kind + " changes who may do what";
-  return make(statement_class::admin, std::move(kind), std::move(reason));
-}
+// Sorted by node type, for the binary search.
+constexpr utility utilities[] = {
+    {"AlterCollationStmt", "alter_collation", why::schema},
+    {"AlterDatabaseRefreshCollStmt", "alter_database", why::server},
+    {"AlterDatabaseSetStmt", "alter_database_set", why::server},
+    {"AlterDatabaseStmt", "alter_database", why::server},
+    {"AlterDefaultPrivilegesStmt", "alter_default_privileges", why::rights},
+    {"AlterDomainStmt", "alter_domain", why::schema},
+    {"AlterEnumStmt", "alter_type", why::schema},
+    {"AlterEventTrigStmt", "alter_event_trigger", why::server},
+    {"AlterExtensionContentsStmt", "alter_extension", why::server},
+    {"AlterExtensionStmt", "alter_extension", why::server},
+    {"AlterFdwStmt", "alter_foreign_data_wrapper", why::server},
+    {"AlterForeignServerStmt", "alter_server", why::server},
+    {"AlterFunctionStmt", "alter_function", why::schema},
+    {"AlterObjectDependsStmt", "alter_depends", why::schema},
+    {"AlterObjectSchemaStmt", "alter_set_schema", why::schema},
+    {"AlterOpFamilyStmt", "alter_operator_family", why::schema},
+    {"AlterOperatorStmt", "alter_operator", why::schema},
+    {"AlterOwnerStmt", "alter_owner", why::rights},
+    {"AlterPolicyStmt", "alter_policy", why::rights},
+    {"AlterPublicationStmt", "alter_publication", why::server},
+    {"AlterRoleSetStmt", "alter_role_set", why::rights},
+    {"AlterRoleStmt", "alter_role", why::rights},
+    {"AlterSeqStmt", "alter_sequence", why::schema},
+    {"AlterStatsStmt", "alter_statistics", why::schema},
+    {"AlterSubscriptionStmt", "alter_subscription", why::server},
+    {"AlterSystemStmt", "alter_system", why::server},
+    {"AlterTSConfigurationStmt", "alter_text_search", why::schema},
+    {"AlterTSDictionaryStmt", "alter_text_search", why::schema},
+    {"AlterTableMoveAllStmt", "alter_tablespace_move", why::server},
+    {"AlterTableSpaceOptionsStmt", "alter_tablespace", why::server},
+    {"AlterTypeStmt", "alter_type", why::schema},
+    {"AlterUserMappingStmt", "alter_user_mapping", why::server},
+    {"ClusterStmt", "cluster", why::maintenance},
+    {"CompositeTypeStmt", "create_type", why::schema},
+    {"CreateAmStmt", "create_access_method", why::server},
+    {"CreateCastStmt", "create_cast", why::schema},
+    {"CreateConversionStmt", "create_conversion", why::schema},
+    {"CreateDomainStmt", "create_domain", why::schema},
+    {"CreateEnumStmt", "create_type", why::schema},
+    {"CreateEventTrigStmt", "create_event_trigger", why::server},
+    {"CreateExtensionStmt", "create_extension", why::server},
+    {"CreateFdwStmt", "create_foreign_data_wrapper", why::server},
+    {"CreateForeignServerStmt", "create_server", why::server},
+    {"CreateForeignTableStmt", "create_foreign_table", why::schema},
+    {"CreateFunctionStmt", "create_function", why::schema},
+    {"CreateOpClassStmt", "create_operator_class", why::schema},
+    {"CreateOpFamilyStmt", "create_operator_family", why::schema},
+    {"CreatePLangStmt", "create_language", why::server},
+    {"CreatePolicyStmt", "create_policy", why::rights},
+    {"CreatePublicationStmt", "create_publication", why::server},
+    {"CreateRangeStmt", "create_type", why::schema},
+    {"CreateRoleStmt", "create_role", why::rights},
+    {"CreateSchemaStmt", "create_schema", why::schema},
+    {"CreateSeqStmt", "create_sequence", why::schema},
+    {"CreateStatsStmt", "create_statistics", why::schema},
+    {"CreateStmt", "create_table", why::schema},
+    {"CreateSubscriptionStmt", "create_subscription", why::server},
+    {"CreateTableSpaceStmt", "create_tablespace", why::server},
+    {"CreateTransformStmt", "create_transform", why::schema},
+    {"CreateTrigStmt", "create_trigger", why::schema},
+    {"CreateUserMappingStmt", "create_user_mapping", why::server},
+    {"CreatedbStmt", "create_database", why::server},
+    {"DefineStmt", "define", why::schema},
+    {"DropOwnedStmt", "drop_owned", why::rights},
+    {"DropRoleStmt", "drop_role", why::rights},
+    {"DropSubscriptionStmt", "drop_subscription", why::server},
+    {"DropTableSpaceStmt", "drop_tablespace", why::server},
+    {"DropUserMappingStmt", "drop_user_mapping", why::server},
+    {"DropdbStmt", "drop_database", why::server},
+    {"ImportForeignSchemaStmt", "import_foreign_schema", why::server},
+    {"IndexStmt", "create_index", why::schema},
+    {"ReassignOwnedStmt", "reassign_owned", why::rights},
+    {"RefreshMatViewStmt", "refresh_materialized_view", why::maintenance},
+    {"ReindexStmt", "reindex", why::maintenance},
+    {"ReplicaIdentityStmt", "replica_identity", why::schema},
+    {"RuleStmt", "create_rule", why::schema},
+    {"SecLabelStmt", "security_label", why::rights},
+    {"ViewStmt", "create_view", why::schema},
+};
+static_assert(std::is_sorted(std::begin(utilities), std::end(utilities),
+                             [](const utility& a, const utility& b) { return a.type < b.type; }));
 
-statement_rule server(std::string kind) {
-  std::string reason = kind + " acts beyond the database's schema (server, roles or code)";
-  return make(statement_class::admin, std::move(kind), std::move(reason));
-}
-
-statement_rule maintenance(std::string kind) {
-  std::string reason = kind + " rewrites or locks tables: an owner's task, like DDL";
-  return make(statement_class::ddl, std::move(kind), std::move(reason));
-}
-
-bool relation_object(PgQuery__ObjectType t) {
-  switch (t) {
-    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
-      return true;
-    default:
-      return false;
+statement_rule rule_of(why w, std::string_view kind_view) {
+  std::string kind(kind_view);
+  switch (w) {
+    case why::schema:
+      return make_rule(statement_class::ddl, kind, kind + " changes the schema");
+    case why::maintenance:
+      return make_rule(statement_class::ddl, kind, kind + " rewrites or locks tables: an owner's task, like DDL");
+    case why::rights:
+      return make_rule(statement_class::admin, kind, kind + " changes who may do what");
+    case why::server:
+      return make_rule(statement_class::admin, kind,
+                       kind + " acts beyond the database's schema (server, roles or code)");
   }
+  return make_rule(statement_class::unknown, kind, "not modelled");
+}
+
+bool relation_object(std::string_view t) {
+  return t == "OBJECT_TABLE" || t == "OBJECT_VIEW" || t == "OBJECT_MATVIEW" || t == "OBJECT_INDEX" ||
+         t == "OBJECT_SEQUENCE" || t == "OBJECT_FOREIGN_TABLE";
 }
 
 // Objects that are about rights or live beyond the schema.
-bool admin_object(PgQuery__ObjectType t) {
-  switch (t) {
-    case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_SERVER:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FDW:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_PUBLICATION:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_SUBSCRIPTION:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_ACCESS_METHOD:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_LANGUAGE:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_ROLE:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_DATABASE:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLESPACE:
-      return true;
-    default:
-      return false;
-  }
+bool admin_object(std::string_view t) {
+  return t == "OBJECT_EXTENSION" || t == "OBJECT_POLICY" || t == "OBJECT_FOREIGN_SERVER" ||
+         t == "OBJECT_FDW" || t == "OBJECT_EVENT_TRIGGER" || t == "OBJECT_PUBLICATION" ||
+         t == "OBJECT_SUBSCRIPTION" || t == "OBJECT_ACCESS_METHOD" || t == "OBJECT_LANGUAGE" ||
+         t == "OBJECT_ROLE" || t == "OBJECT_DATABASE" || t == "OBJECT_TABLESPACE";
 }
 
 // DROP TABLE a, s.b and COMMENT ON TABLE name relations as lists of strings.
-void add_relation_name(const PgQuery__Node* object, statement_facts& facts) {
-  if (object == nullptr || object->node_case != PG_QUERY__NODE__NODE_LIST || object->list == nullptr)
-    return;
-  const auto parts = name_parts(object->list->n_items, object->list->items);
+void add_relation_name(const json::value* object, statement_facts& facts) {
+  const auto list = object ? as_node(*object) : std::nullopt;
+  if (!list || list->type != "List") return;
+  const auto parts = name_parts(array_field(*list->fields, "items"));
   if (parts.empty()) return;
   facts.add_table({parts.size() >= 2 ? std::string(parts[parts.size() - 2]) : std::string(),
                    std::string(parts.back())});
 }
 
-statement_rule drop(const PgQuery__DropStmt* d, statement_facts& facts) {
-  if (relation_object(d->remove_type))
-    for (std::size_t i = 0; i < d->n_objects; ++i) add_relation_name(d->objects[i], facts);
-  return admin_object(d->remove_type) ? server("drop") : ddl("drop");
+statement_rule drop(const json::object& d, statement_facts& facts) {
+  const std::string_view type = string_field(d, "removeType");
+  if (relation_object(type))
+    if (const json::array* objects = array_field(d, "objects"))
+      for (const auto& o : *objects) add_relation_name(&o, facts);
+  return rule_of(admin_object(type) ? why::server : why::schema, "drop");
 }
 
-statement_rule alter_table(const PgQuery__AlterTableStmt* a) {
-  for (std::size_t i = 0; i < a->n_cmds; ++i) {
-    const PgQuery__Node* c = a->cmds[i];
-    if (c == nullptr || c->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD || !c->alter_table_cmd)
-      continue;
-    switch (c->alter_table_cmd->subtype) {
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity:
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity:
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity:
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity:
-        return rights("alter_table");  // owner or row-level security
-      default:
-        break;
+statement_rule alter_table(const json::object& a) {
+  if (const json::array* cmds = array_field(a, "cmds")) {
+    for (const auto& c : *cmds) {
+      const auto cmd = as_node(c);
+      if (!cmd || cmd->type != "AlterTableCmd") continue;
+      const std::string_view sub = string_field(*cmd->fields, "subtype");
+      if (sub == "AT_ChangeOwner" || sub == "AT_EnableRowSecurity" || sub == "AT_DisableRowSecurity" ||
+          sub == "AT_ForceRowSecurity" || sub == "AT_NoForceRowSecurity")
+        return rule_of(why::rights, "alter_table");  // owner or row-level security
     }
   }
-  return ddl("alter_table");
+  return rule_of(why::schema, "alter_table");
 }
 
 }  // namespace
 
-statement_rule utility_rule(const PgQuery__Node* n, statement_facts& facts) {
-  switch (n->node_case) {
-    // Schema objects.
-    case PG_QUERY__NODE__NODE_CREATE_STMT: return ddl("create_table");
-    case PG_QUERY__NODE__NODE_CREATE_FOREIGN_TABLE_STMT: return ddl("create_foreign_table");
-    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-      if (n->alter_table_stmt) return alter_table(n->alter_table_stmt);
-      break;
-    case PG_QUERY__NODE__NODE_DROP_STMT:
-      if (n->drop_stmt) return drop(n->drop_stmt, facts);
-      break;
-    case PG_QUERY__NODE__NODE_RENAME_STMT:
-      if (n->rename_stmt)
-        return admin_object(n->rename_stmt->rename_type) ? server("rename") : ddl("rename");
-      break;
-    case PG_QUERY__NODE__NODE_COMMENT_STMT:
-      if (n->comment_stmt && relation_object(n->comment_stmt->objtype))
-        add_relation_name(n->comment_stmt->object, facts);
-      return ddl("comment");
-    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
-      return make(statement_class::ddl, "truncate", "TRUNCATE empties tables outright");
-    case PG_QUERY__NODE__NODE_INDEX_STMT: return ddl("create_index");
-    case PG_QUERY__NODE__NODE_VIEW_STMT: return ddl("create_view");
-    case PG_QUERY__NODE__NODE_RULE_STMT: return ddl("create_rule");
-    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT: return ddl("create_trigger");
-    case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT: return ddl("create_function");
-    case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT: return ddl("alter_function");
-    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: return ddl("create_sequence");
-    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT: return ddl("alter_sequence");
-    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: return ddl("create_schema");
-    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT: return ddl("create_domain");
-    case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT: return ddl("alter_domain");
-    case PG_QUERY__NODE__NODE_DEFINE_STMT: return ddl("define");
-    case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT: return ddl("create_type");
-    case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT: return ddl("create_type");
-    case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT: return ddl("create_type");
-    case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: return ddl("alter_type");
-    case PG_QUERY__NODE__NODE_ALTER_TYPE_STMT: return ddl("alter_type");
-    case PG_QUERY__NODE__NODE_CREATE_CONVERSION_STMT: return ddl("create_conversion");
-    case PG_QUERY__NODE__NODE_CREATE_CAST_STMT: return ddl("create_cast");
-    case PG_QUERY__NODE__NODE_CREATE_OP_CLASS_STMT: return ddl("create_operator_class");
-    case PG_QUERY__NODE__NODE_CREATE_OP_FAMILY_STMT: return ddl("create_operator_family");
-    case PG_QUERY__NODE__NODE_ALTER_OP_FAMILY_STMT: return ddl("alter_operator_family");
-    case PG_QUERY__NODE__NODE_ALTER_OPERATOR_STMT: return ddl("alter_operator");
-    case PG_QUERY__NODE__NODE_ALTER_OBJECT_DEPENDS_STMT: return ddl("alter_depends");
-    case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT: return ddl("alter_set_schema");
-    case PG_QUERY__NODE__NODE_ALTER_TSDICTIONARY_STMT: return ddl("alter_text_search");
-    case PG_QUERY__NODE__NODE_ALTER_TSCONFIGURATION_STMT: return ddl("alter_text_search");
-    case PG_QUERY__NODE__NODE_REPLICA_IDENTITY_STMT: return ddl("replica_identity");
-    case PG_QUERY__NODE__NODE_CREATE_TRANSFORM_STMT: return ddl("create_transform");
-    case PG_QUERY__NODE__NODE_CREATE_STATS_STMT: return ddl("create_statistics");
-    case PG_QUERY__NODE__NODE_ALTER_STATS_STMT: return ddl("alter_statistics");
-    case PG_QUERY__NODE__NODE_ALTER_COLLATION_STMT: return ddl("alter_collation");
-    // Maintenance.
-    case PG_QUERY__NODE__NODE_VACUUM_STMT:
-      return maintenance(n->vacuum_stmt && !n->vacuum_stmt->is_vacuumcmd ? "analyze" : "vacuum");
-    case PG_QUERY__NODE__NODE_CLUSTER_STMT: return maintenance("cluster");
-    case PG_QUERY__NODE__NODE_REINDEX_STMT: return maintenance("reindex");
-    case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT: return maintenance("refresh_materialized_view");
-    // Rights.
-    case PG_QUERY__NODE__NODE_GRANT_STMT:
-      return rights(n->grant_stmt && !n->grant_stmt->is_grant ? "revoke" : "grant");
-    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
-      return rights(n->grant_role_stmt && !n->grant_role_stmt->is_grant ? "revoke_role" : "grant_role");
-    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT: return rights("alter_default_privileges");
-    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT: return rights("create_policy");
-    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT: return rights("alter_policy");
-    case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT: return rights("alter_owner");
-    case PG_QUERY__NODE__NODE_DROP_OWNED_STMT: return rights("drop_owned");
-    case PG_QUERY__NODE__NODE_REASSIGN_OWNED_STMT: return rights("reassign_owned");
-    case PG_QUERY__NODE__NODE_SEC_LABEL_STMT: return rights("security_label");
-    case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT: return rights("create_role");
-    case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT: return rights("alter_role");
-    case PG_QUERY__NODE__NODE_DROP_ROLE_STMT: return rights("drop_role");
-    case PG_QUERY__NODE__NODE_ALTER_ROLE_SET_STMT: return rights("alter_role_set");
-    // Beyond the schema: databases, tablespaces, server code and configuration,
-    // foreign servers and credentials, replication.
-    case PG_QUERY__NODE__NODE_CREATEDB_STMT: return server("create_database");
-    case PG_QUERY__NODE__NODE_DROPDB_STMT: return server("drop_database");
-    case PG_QUERY__NODE__NODE_ALTER_DATABASE_STMT: return server("alter_database");
-    case PG_QUERY__NODE__NODE_ALTER_DATABASE_SET_STMT: return server("alter_database_set");
-    case PG_QUERY__NODE__NODE_ALTER_DATABASE_REFRESH_COLL_STMT: return server("alter_database");
-    case PG_QUERY__NODE__NODE_CREATE_TABLE_SPACE_STMT: return server("create_tablespace");
-    case PG_QUERY__NODE__NODE_DROP_TABLE_SPACE_STMT: return server("drop_tablespace");
-    case PG_QUERY__NODE__NODE_ALTER_TABLE_SPACE_OPTIONS_STMT: return server("alter_tablespace");
-    case PG_QUERY__NODE__NODE_ALTER_TABLE_MOVE_ALL_STMT: return server("alter_tablespace_move");
-    case PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT: return server("alter_system");
-    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT: return server("create_extension");
-    case PG_QUERY__NODE__NODE_ALTER_EXTENSION_STMT: return server("alter_extension");
-    case PG_QUERY__NODE__NODE_ALTER_EXTENSION_CONTENTS_STMT: return server("alter_extension");
-    case PG_QUERY__NODE__NODE_CREATE_PLANG_STMT: return server("create_language");
-    case PG_QUERY__NODE__NODE_CREATE_AM_STMT: return server("create_access_method");
-    case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT: return server("create_event_trigger");
-    case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT: return server("alter_event_trigger");
-    case PG_QUERY__NODE__NODE_CREATE_FDW_STMT: return server("create_foreign_data_wrapper");
-    case PG_QUERY__NODE__NODE_ALTER_FDW_STMT: return server("alter_foreign_data_wrapper");
-    case PG_QUERY__NODE__NODE_CREATE_FOREIGN_SERVER_STMT: return server("create_server");
-    case PG_QUERY__NODE__NODE_ALTER_FOREIGN_SERVER_STMT: return server("alter_server");
-    case PG_QUERY__NODE__NODE_CREATE_USER_MAPPING_STMT: return server("create_user_mapping");
-    case PG_QUERY__NODE__NODE_ALTER_USER_MAPPING_STMT: return server("alter_user_mapping");
-    case PG_QUERY__NODE__NODE_DROP_USER_MAPPING_STMT: return server("drop_user_mapping");
-    case PG_QUERY__NODE__NODE_IMPORT_FOREIGN_SCHEMA_STMT: return server("import_foreign_schema");
-    case PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT: return server("create_publication");
-    case PG_QUERY__NODE__NODE_ALTER_PUBLICATION_STMT: return server("alter_publication");
-    case PG_QUERY__NODE__NODE_CREATE_SUBSCRIPTION_STMT: return server("create_subscription");
-    case PG_QUERY__NODE__NODE_ALTER_SUBSCRIPTION_STMT: return server("alter_subscription");
-    case PG_QUERY__NODE__NODE_DROP_SUBSCRIPTION_STMT: return server("drop_subscription");
-    default:
-      break;
+statement_rule utility_rule(const node& n, statement_facts& facts) {
+  const std::string_view t = n.type;
+  const json::object& f = *n.fields;
+  if (t == "AlterTableStmt") return alter_table(f);
+  if (t == "DropStmt") return drop(f, facts);
+  if (t == "RenameStmt")
+    return rule_of(admin_object(string_field(f, "renameType")) ? why::server : why::schema, "rename");
+  if (t == "CommentStmt") {
+    if (relation_object(string_field(f, "objtype"))) add_relation_name(value_field(f, "object"), facts);
+    return rule_of(why::schema, "comment");
   }
-  return make(statement_class::unknown, "unknown", "this kind of statement is not modelled");
+  if (t == "TruncateStmt") return make_rule(statement_class::ddl, "truncate", "TRUNCATE empties tables outright");
+  if (t == "VacuumStmt") return rule_of(why::maintenance, bool_field(f, "is_vacuumcmd") ? "vacuum" : "analyze");
+  if (t == "GrantStmt") return rule_of(why::rights, bool_field(f, "is_grant") ? "grant" : "revoke");
+  if (t == "GrantRoleStmt") return rule_of(why::rights, bool_field(f, "is_grant") ? "grant_role" : "revoke_role");
+  const auto* it = std::lower_bound(std::begin(utilities), std::end(utilities), t,
+                                    [](const utility& u, std::string_view k) { return u.type < k; });
+  if (it != std::end(utilities) && it->type == t) return rule_of(it->category, it->kind);
+  return make_rule(statement_class::unknown, "unknown", "statement " + std::string(t) + " is not modelled");
 }
 
 }  // namespace gh::sql::pg

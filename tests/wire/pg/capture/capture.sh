@@ -4,6 +4,8 @@
 # drives psql, a libpq program and raw_client.py through the relay, then cuts
 # the recordings into tests/wire/pg/*.hex (split.py).
 # Usage (as root): capture.sh [OUT_DIR]   (default: a temp dir, printed at the end)
+# Needs postgresql-15, psql, python3 and, for clients.c, a C compiler and
+# libpq-dev (not in scripts/deps.sh: only this script uses it).
 # Random fields (nonces, salts, backend keys) differ on every run, and the
 # tests check the committed values: review the diff before replacing fixtures.
 set -euo pipefail
