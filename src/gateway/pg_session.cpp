@@ -49,6 +49,29 @@ bool passed_through(std::string_view name) {
   return std::find(std::begin(passed_params), std::end(passed_params), n) != std::end(passed_params);
 }
 
+// Startup values that would make the server read statement text differently
+// from the classifier (which lexes as PostgreSQL does with
+// standard_conforming_strings on, in an ASCII-safe encoding): a backslash or
+// a quote inside a multibyte character, or a backslash escaping a quote,
+// could hide a statement from it. Empty when the value is safe.
+std::string unsafe_startup_value(std::string_view name, std::string_view value) {
+  std::string n = lower(name);
+  std::string v = lower(value);
+  v.erase(std::remove_if(v.begin(), v.end(), [](char c) { return c == '_' || c == '-'; }), v.end());
+  if (n == "standard_conforming_strings" && v != "on" && v != "true" && v != "1" && v != "yes")
+    return "standard_conforming_strings must stay on: with it off, backslashes in string literals change how "
+           "statements are read";
+  if (n == "client_encoding") {
+    for (std::string_view bad : {"sjis", "shiftjis", "shiftjis2004", "big5", "gbk", "uhc", "gb18030", "johab",
+                                 "mskanji", "windows932", "windows936", "windows949", "windows950", "win932",
+                                 "win936", "win949", "win950", "cp932", "cp936", "cp949", "cp950"})
+      if (v == bad)
+        return "client_encoding " + std::string(value) +
+               " is not allowed: its multibyte characters can contain quote and backslash bytes; use UTF8";
+  }
+  return {};
+}
+
 bool falsy(std::string_view v) {
   std::string s = lower(v);
   return s == "false" || s == "0" || s == "off" || s == "no";
@@ -264,6 +287,8 @@ class pg_session {
                                "the \"options\" startup parameter is not allowed through the gateway: it can change "
                                "the session's role and settings",
                                "Remove options (PGOPTIONS) and set parameters with SET after connecting.");
+    for (const auto& [k, v] : sm.params)
+      if (auto why = unsafe_startup_value(k, v); !why.empty()) co_return co_await fatal(s, "42501", why);
     if (!tls && !loopback_)
       co_return co_await fatal(s, "28000", "the gateway requires TLS for connections that are not from loopback",
                                "Connect with sslmode=require.");

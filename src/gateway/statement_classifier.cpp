@@ -4,19 +4,68 @@
 #include <unordered_map>
 
 #include "sql/pg/classify.hpp"
+#include "sql/pg/shape.hpp"
 
 namespace gh::gateway {
+namespace {
 
-// A bounded LRU keyed by (connection options, statement text).
-struct statement_classifier::impl {
-  static constexpr std::size_t capacity = 4096;
+// A bounded LRU from text to classification, values shared so that a
+// prepared statement keeps its classification after eviction.
+class lru {
+ public:
+  explicit lru(std::size_t capacity) : capacity_(capacity) {}
+
+  std::shared_ptr<const sql::classification> get(std::string_view key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    order_.splice(order_.begin(), order_, it->second);
+    return it->second->value;
+  }
+
+  void put(std::string key, std::shared_ptr<const sql::classification> value) {
+    if (auto it = index_.find(key); it != index_.end()) {
+      it->second->value = std::move(value);
+      return;
+    }
+    order_.push_front({std::move(key), std::move(value)});
+    index_.emplace(order_.front().key, order_.begin());
+    if (order_.size() > capacity_) {
+      index_.erase(order_.back().key);
+      order_.pop_back();
+    }
+  }
+
+ private:
   struct entry {
     std::string key;
     std::shared_ptr<const sql::classification> value;
   };
-  std::list<entry> order;  // most recent first
-  std::unordered_map<std::string_view, std::list<entry>::iterator> index;
-  std::string key_scratch;
+  std::size_t capacity_;
+  std::list<entry> order_;
+  std::unordered_map<std::string_view, std::list<entry>::iterator> index_;
+};
+
+// Two classifications that would get the same decision and the same record.
+bool same_meaning(const sql::classification& a, const sql::classification& b) {
+  if (a.cls != b.cls || a.statements.size() != b.statements.size()) return false;
+  for (std::size_t i = 0; i < a.statements.size(); ++i) {
+    const auto& x = a.statements[i];
+    const auto& y = b.statements[i];
+    if (x.cls != y.cls || x.kind != y.kind || x.tables != y.tables || x.functions != y.functions ||
+        x.prepared_name != y.prepared_name)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct statement_classifier::impl {
+  lru exact{4096};
+  // Shapes whose classification is known to hold for every statement of
+  // that shape; nullptr marks a shape whose constants matter.
+  lru shapes{4096};
+  std::string key;
 };
 
 statement_classifier::statement_classifier() : impl_(std::make_unique<impl>()) {}
@@ -25,21 +74,28 @@ statement_classifier::~statement_classifier() = default;
 std::shared_ptr<const sql::classification> statement_classifier::classify(
     std::string_view sql, const void* options_id, const std::vector<std::string>& read_functions) {
   auto& m = *impl_;
-  m.key_scratch.assign(reinterpret_cast<const char*>(&options_id), sizeof options_id);
-  m.key_scratch.append(sql);
-  if (auto it = m.index.find(m.key_scratch); it != m.index.end()) {
-    m.order.splice(m.order.begin(), m.order, it->second);
-    return it->second->value;
+  const auto make_key = [&](std::string_view text) -> const std::string& {
+    m.key.assign(reinterpret_cast<const char*>(&options_id), sizeof options_id);
+    m.key.append(text);
+    return m.key;
+  };
+  if (auto hit = m.exact.get(make_key(sql))) return hit;
+
+  auto shape = sql::pg::statement_shape(sql);
+  static const sql::classification literal_sensitive_marker;
+  if (shape) {
+    if (auto hit = m.shapes.get(make_key(*shape)); hit && hit.get() != &literal_sensitive_marker) return hit;
   }
+
   sql::pg::classify_options opts;
   opts.read_functions = read_functions;
   auto value = std::make_shared<const sql::classification>(sql::pg::classify(sql, opts));
-  m.order.push_front({m.key_scratch, value});
-  m.index.emplace(m.order.front().key, m.order.begin());
-  if (m.order.size() > impl::capacity) {
-    m.index.erase(m.order.back().key);
-    m.order.pop_back();
+  if (shape && !m.shapes.get(make_key(*shape))) {
+    sql::classification of_shape = sql::pg::classify(*shape, opts);
+    std::shared_ptr<const sql::classification> marker(std::shared_ptr<void>(), &literal_sensitive_marker);
+    m.shapes.put(make_key(*shape), same_meaning(of_shape, *value) ? value : marker);
   }
+  m.exact.put(make_key(sql), value);
   return value;
 }
 

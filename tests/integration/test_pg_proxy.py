@@ -286,3 +286,29 @@ def test_audit_verify_passes_then_catches_an_edit(tmp_path, app, tokens):
     bad = gw.cli("audit", "verify", "--config", gw.config_path, check=False)
     assert bad.returncode != 0
     assert str(seq) in bad.stdout + bad.stderr
+
+
+def raw_startup(port, params):
+    """Sends a StartupMessage with `params`; returns the first reply bytes."""
+    s = socket.create_connection(("127.0.0.1", port))
+    body = b"".join(k.encode() + b"\0" + v.encode() + b"\0" for k, v in params.items()) + b"\0"
+    s.sendall(struct.pack("!ii", 8 + len(body), 196608) + body)
+    s.settimeout(5)
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+        if data[:1] == b"R":
+            break
+    s.close()
+    return data
+
+
+@pytest.mark.parametrize("param,value", [("standard_conforming_strings", "off"), ("client_encoding", "SJIS"),
+                                          ("client_encoding", "big5"), ("Client_Encoding", "Shift_JIS")])
+def test_startup_values_that_change_lexing_are_refused(gateway, param, value):
+    reply = raw_startup(gateway.port, {"user": "chatgpt-agent", "database": "app", param: value})
+    assert reply[:1] == b"E" and b"C42501" in reply, reply
+    assert b"not allowed" in reply or b"must stay on" in reply
