@@ -300,10 +300,11 @@ class pg_session {
       if (!password.error().empty()) co_await fatal(s, "08P01", password.error());
       co_return;
     }
-    auto who = svc_.authenticate(*password);
+    auto who = co_await svc_.authenticate(*password);
+    const auto authenticated_at = std::chrono::steady_clock::now();
     if (!who) {
-      spdlog::warn("session {} from {}: authentication failed for user \"{}\": the password is not a valid token",
-                   id_, client_, user);
+      spdlog::warn("session {} from {}: authentication failed for user \"{}\": {}", id_, client_, user,
+                   who.error().reason);
       co_return co_await fatal(s, "28P01", "password authentication failed for user \"" + user + "\"");
     }
     if (who->name != user) {
@@ -315,6 +316,14 @@ class pg_session {
     if (!conn) co_return co_await fatal(s, "3D000", "connection \"" + database + "\" does not exist on this gateway");
 
     session_context ctx{w_, svc_, id_, client_, std::move(*who), conn};
+    ctx.expires_at = session_expiry(ctx.who, svc_.cfg().identity.session_max, authenticated_at,
+                                    std::chrono::system_clock::now());
+    if (ctx.expires_at && *ctx.expires_at <= authenticated_at) {
+      // Accepted within the clock-skew allowance but already past exp here.
+      spdlog::warn("session {} from {}: authentication failed for user \"{}\": the token expires before the "
+                   "session could start", id_, client_, user);
+      co_return co_await fatal(s, "28P01", "password authentication failed for user \"" + user + "\"");
+    }
     auto rules = svc_.rules();
     if (!policy::may_connect(rules, ctx.who.name, ctx.who.groups, conn->name, ctx.grants)) {
       spdlog::warn("session {} from {}: no rule lets principal \"{}\" use connection \"{}\"", id_, client_, ctx.who.name,

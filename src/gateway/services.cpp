@@ -29,17 +29,46 @@ identity::service_token_registry build_tokens(const config::config& cfg) {
   return std::move(*reg);
 }
 
+std::unique_ptr<identity_service> build_oidc(const config::config& cfg) {
+  if (cfg.identity.oidc.empty()) return nullptr;
+  std::vector<identity::provider_settings> providers;
+  for (const auto& p : cfg.identity.oidc) {
+    identity::provider_settings s;
+    s.issuer = p.issuer;
+    s.audience = p.audience;
+    s.principal_claim = p.principal_claim;
+    s.groups_claim = p.groups_claim;
+    providers.push_back(std::move(s));
+  }
+  return std::make_unique<identity_service>(std::move(providers), make_client_tls());
+}
+
 }  // namespace
 
 services::services(config::config cfg)
-    : cfg_(std::move(cfg)), rng_(system_random()), cancels_(rng_), tokens_(build_tokens(cfg_)) {
+    : cfg_(std::move(cfg)),
+      rng_(system_random()),
+      cancels_(rng_),
+      tokens_(build_tokens(cfg_)),
+      oidc_(build_oidc(cfg_)) {
   if (cfg_.gateway.postgres && cfg_.gateway.postgres->tls) pg_tls_ = make_server_tls(*cfg_.gateway.postgres->tls);
+  // Discovery runs in the background: a provider that is down does not keep
+  // the gateway from starting (service tokens and other providers work).
+  if (oidc_) oidc_->start();
 }
 
 services::~services() = default;
 
-std::optional<identity::principal> services::authenticate(std::string_view password) const {
-  return tokens_.authenticate(password);
+net::awaitable<auth_result> services::authenticate(std::string_view credential) const {
+  if (identity::looks_like_jwt(credential)) {
+    if (!oidc_)
+      co_return unexpected(auth_failure{auth_failure::kind::unknown_issuer, std::nullopt,
+                                        "an OIDC token, but no identity provider is configured (identity.oidc)"});
+    co_return co_await oidc_->authenticate(credential);
+  }
+  if (auto who = tokens_.authenticate(credential)) co_return std::move(*who);
+  co_return unexpected(auth_failure{auth_failure::kind::bad_credential, std::nullopt,
+                                    "the password is not a valid service token"});
 }
 
 const config::connection* services::connection(std::string_view database) const {

@@ -14,6 +14,8 @@
 #include "config/config.hpp"
 #include "gateway/cancel_registry.hpp"
 #include "gateway/grant_book.hpp"
+#include "gateway/identity_service.hpp"
+#include "gateway/net.hpp"
 #include "gateway/review_board.hpp"
 #include "identity/principal.hpp"
 #include "identity/service_tokens.hpp"
@@ -37,9 +39,14 @@ class services {
   // TLS for the PostgreSQL listener; null when it has none.
   boost::asio::ssl::context* pg_tls() const noexcept { return pg_tls_.get(); }
 
-  // The principal a password (service token or OIDC token) names; nullopt
-  // when it names none. Never logs the password.
-  std::optional<identity::principal> authenticate(std::string_view password) const;
+  // The principal a credential names, or why not (for the operator's log;
+  // the client is told only that authentication failed). For the PostgreSQL
+  // password and the HTTP API's bearer token alike. A JWT-shaped credential
+  // (looks_like_jwt) is an OIDC token, verified against identity.oidc, which
+  // may wait for the provider's keys; anything else is a service token,
+  // checked at once. Never logs the credential; `credential` must stay alive
+  // until the returned awaitable completes. Thread-safe.
+  net::awaitable<auth_result> authenticate(std::string_view credential) const;
   const config::connection* connection(std::string_view database) const;
 
   std::span<const policy::rule> rules() const noexcept { return cfg_.rules; }
@@ -56,6 +63,7 @@ class services {
   random_source rng_;
   cancel_registry cancels_;
   identity::service_token_registry tokens_;
+  std::unique_ptr<identity_service> oidc_;  // null without identity.oidc
   std::unique_ptr<boost::asio::ssl::context> pg_tls_;
 };
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -85,58 +86,68 @@ expected<std::uint64_t, std::string> ingester::ingest_file(const journal_file& f
     batch_size_ = 0;
     std::uint64_t end = cursor.offset();
     std::size_t room = std::min(options_.batch_max, budget - stored);
-    while (more && batch_size_ < room) {
-      std::uint64_t at = cursor.offset();
-      switch (cursor.next(next_slot())) {
-        case journal_cursor::item::event:
-          end = cursor.offset();
-          break;
-        case journal_cursor::item::damaged:
-          --batch_size_;  // the slot holds no event
-          note(f.name, "record at offset " + std::to_string(at) + " (" +
-                           std::to_string(cursor.detail()) +
-                           " bytes) failed its checksum or did not parse: skipped");
-          end = cursor.offset();
-          break;
-        case journal_cursor::item::unreadable:
-          --batch_size_;
-          more = false;
-          if (!finished) {
-            // The writer may still append; nothing past here can be framed.
-            // Wait until the file is finished, then give up the rest.
-            if (!j.unreadable_noted) spdlog::error("audit journal {}: impossible record length at offset {}", f.name, at);
-            j.unreadable_noted = true;
-            break;
-          }
-          note(f.name, "bytes " + std::to_string(at) + " to " + std::to_string(size) +
-                           " are unreadable (impossible record length): lost");
-          end = size;
-          break;
-        case journal_cursor::item::end:
-          --batch_size_;
-          more = false;
-          if (finished && cursor.tail_bytes() > 0) {
-            note(f.name, "torn record at offset " + std::to_string(at) + " (" +
-                             std::to_string(cursor.tail_bytes()) +
-                             " bytes) ignored: its write never completed");
-            end = size;
-          }
-          break;
-        case journal_cursor::item::io_error:
-          return unexpected(errno_text("cannot read " + f.path.string(), static_cast<int>(cursor.detail())));
-      }
-    }
+    while (more && batch_size_ < room) more = take(cursor, f.name, finished, size, j, end);
     if (batch_size_ > 0 || end != offset) {
       stored += batch_size_;
       if (auto r = commit(f.name, end); !r) return unexpected(r.error());
       offset = end;
     }
+    if (read_error_ != 0)
+      return unexpected(errno_text("cannot read " + f.path.string(), std::exchange(read_error_, 0)));
     if (stored >= budget) more = false;
   }
   if (finished && offset == size) {
     if (auto r = remove_file(f.name); !r) return unexpected(r.error());
   }
   return stored;
+}
+
+// Takes the cursor's next item into the batch (an event, or a note about
+// damage) and moves `end` past what may be committed as read. False when
+// this file has nothing more for now.
+bool ingester::take(journal_cursor& cursor, const std::string& name, bool finished,
+                    std::uint64_t size, open_journal& j, std::uint64_t& end) {
+  std::uint64_t at = cursor.offset();
+  auto item = cursor.next(next_slot());
+  if (item == journal_cursor::item::event) {
+    end = cursor.offset();
+    return true;
+  }
+  --batch_size_;  // the slot holds no event
+  switch (item) {
+    case journal_cursor::item::damaged:
+      note(name, "record at offset " + std::to_string(at) + " (" + std::to_string(cursor.detail()) +
+                     " bytes) failed its checksum or did not parse: skipped");
+      end = cursor.offset();
+      return true;
+    case journal_cursor::item::unreadable:
+      if (!finished) {
+        // The writer may still append, but nothing past here can be framed:
+        // wait until the file is finished, then give up the rest.
+        if (!j.unreadable_noted)
+          spdlog::error("audit journal {}: impossible record length at offset {}", name, at);
+        j.unreadable_noted = true;
+        return false;
+      }
+      note(name, "bytes " + std::to_string(at) + " to " + std::to_string(size) +
+                     " are unreadable (impossible record length): lost");
+      end = size;
+      return false;
+    case journal_cursor::item::end:
+      if (finished && cursor.tail_bytes() > 0) {
+        note(name, "torn record at offset " + std::to_string(at) + " (" +
+                       std::to_string(cursor.tail_bytes()) +
+                       " bytes) ignored: its write never completed");
+        end = size;
+      }
+      return false;
+    case journal_cursor::item::io_error:
+      read_error_ = static_cast<int>(cursor.detail());
+      return false;
+    case journal_cursor::item::event:
+      break;
+  }
+  return false;
 }
 
 audit::event& ingester::next_slot() {

@@ -97,6 +97,8 @@ class ingester {
   expected<std::uint64_t, std::string> pass(bool all_finished, std::size_t max_events);
   expected<std::uint64_t, std::string> ingest_file(const journal_file& f, bool finished,
                                                    std::size_t budget);
+  bool take(journal_cursor& cursor, const std::string& name, bool finished, std::uint64_t size,
+            open_journal& j, std::uint64_t& end);
   expected<void, std::string> commit(const std::string& file, std::uint64_t offset);
   expected<void, std::string> remove_file(const std::string& name);
   expected<void, std::string> forget_vanished_files();
@@ -118,6 +120,7 @@ class ingester {
   std::vector<audit::event> batch_;
   std::size_t batch_size_ = 0;
   std::string read_buffer_, scratch_;
+  int read_error_ = 0;  // errno of a failed journal read, reported after the batch
 
   mutable std::mutex stats_mutex_;
   ingester_stats stats_;

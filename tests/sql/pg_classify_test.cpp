@@ -159,6 +159,13 @@ TEST(pg_settings_changes, set_reset_and_set_config_are_reported_for_sessions) {
   ASSERT_EQ(c.statements[0].settings.size(), 1u);
   EXPECT_EQ(c.statements[0].settings[0], (setting_change{"search_path", std::string("x, y"), true}));
   EXPECT_EQ(c.cls, statement_class::read);
+
+  // Not run now: nothing to report (EXPLAIN) or nothing the session could track.
+  c = classify("EXPLAIN SELECT set_config('statement_timeout', '1s', false)");
+  EXPECT_TRUE(c.statements[0].settings.empty());
+  c = classify("PREPARE p AS SELECT set_config('search_path', 'x', false)");
+  EXPECT_TRUE(c.statements[0].settings.empty());
+  EXPECT_EQ(c.cls, statement_class::admin);
 }
 
 TEST(pg_limits, too_long_nul_and_invalid_are_unknown_with_a_reason) {

@@ -31,7 +31,18 @@ statement_info classify_one(const json::value& stmt, const classify_options& opt
   info.tables = std::move(facts.tables);
   info.functions = std::move(facts.functions);
   info.settings = std::move(rule.settings);
-  info.settings.insert(info.settings.end(), facts.settings.begin(), facts.settings.end());
+  // set_config() in a statement that runs now changes the session now; in
+  // one that runs later (PREPARE, DECLARE, a view or function body) or never
+  // (EXPLAIN without ANALYZE) it does not, and a later search_path change is
+  // one the session could not track.
+  const bool runs_now = !rule.plan_only && rule.executes.empty() && info.kind != "prepare" &&
+                        info.kind != "declare_cursor" && rule.cls <= statement_class::write;
+  for (const auto& change : facts.settings) {
+    if (runs_now) info.settings.push_back(change);
+    else if (change.name == "search_path")
+      facts.calls.raise(statement_class::admin,
+                        "search_path changed by a statement that runs later cannot be tracked");
+  }
   if (facts.too_deep) {
     info.cls = statement_class::unknown;
     info.reason = "the statement nests too deeply to classify";
