@@ -7,26 +7,9 @@
 namespace gh::gateway {
 namespace {
 
-// An unqualified table resolves to the first schema of the search_path other
-// than "$user" and pg_temp. (Refined by sql/search_path when it lands.)
-std::string first_schema(std::string_view search_path) {
-  std::size_t i = 0;
-  while (i < search_path.size()) {
-    std::size_t comma = search_path.find(',', i);
-    std::string_view item = search_path.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
-    if (!item.empty() && item != "$user" && item != "pg_temp") return std::string(item);
-    if (comma == std::string_view::npos) break;
-    i = comma + 1;
-  }
-  return "public";
-}
-
 }  // namespace
 
-pg_gate::pg_gate(session_context& ctx) : ctx_(ctx) {
+pg_gate::pg_gate(session_context& ctx) : ctx_(ctx), paths_(ctx.search_path) {
   scratch_.principal = ctx_.who.name;
   scratch_.session = ctx_.id;
   scratch_.client = ctx_.client;
@@ -60,9 +43,11 @@ sql::classification pg_gate::effective(const sql::classification& cls) const {
         st.cls = sql::statement_class::unknown;
         st.reason = "executes prepared statement \"" + st.prepared_name + "\", which this session did not prepare";
       } else {
-        st.cls = it->second.cls->cls;
+        // What runs is what was prepared; the arguments are evaluated now.
+        st.cls = sql::strictest(st.execute_floor, it->second.cls->cls);
         st.reason = "executes prepared statement \"" + st.prepared_name + "\": " + it->second.cls->reason;
-        for (const auto& t : it->second.cls->tables()) st.tables.push_back(t);
+        for (const auto& t : it->second.tables)
+          if (std::find(st.tables.begin(), st.tables.end(), t) == st.tables.end()) st.tables.push_back(t);
       }
     }
     if (st.cls >= out.cls) {
@@ -77,7 +62,9 @@ sql::classification pg_gate::effective(const sql::classification& cls) const {
 void pg_gate::note_side_effects(const sql::classification& cls, std::string_view sql) {
   for (const auto& st : cls.statements) {
     if (st.kind == "prepare" && !st.prepared_name.empty()) {
-      statements_[st.prepared_name] = prepared{std::string(sql), std::make_shared<sql::classification>(cls)};
+      prepared p{std::string(sql), std::make_shared<sql::classification>(cls), {}};
+      for (const auto& t : st.tables) paths_.resolve(t, ctx_.conn->user, p.tables);
+      statements_[st.prepared_name] = std::move(p);
     } else if (st.kind == "deallocate") {
       if (st.prepared_name.empty()) statements_.clear();
       else statements_.erase(st.prepared_name);
@@ -88,14 +75,21 @@ void pg_gate::note_side_effects(const sql::classification& cls, std::string_view
   }
 }
 
-policy::decision pg_gate::decide(const sql::classification& cls) {
+void pg_gate::resolve_tables(const sql::classification& cls) {
+  // Statements of one string run in order: a SET search_path among them
+  // changes how the ones after it read their names.
+  search_path_candidates within = paths_;
+  for (const auto& st : cls.statements) {
+    for (const auto& t : st.tables) within.resolve(t, ctx_.conn->user, resolved_);
+    for (const auto& set : st.settings)
+      if (set.name == "search_path") within.add(set.value);
+  }
+}
+
+policy::decision pg_gate::decide(const sql::classification& cls, const std::vector<sql::table_name>* tables) {
   resolved_.clear();
-  for (const auto& st : cls.statements)
-    for (const auto& t : st.tables) {
-      sql::table_name r = t;
-      if (r.schema.empty()) r.schema = first_schema(ctx_.search_path);
-      if (std::find(resolved_.begin(), resolved_.end(), r) == resolved_.end()) resolved_.push_back(r);
-    }
+  if (tables) resolved_ = *tables;
+  else resolve_tables(cls);
   policy::request req;
   req.principal = ctx_.who.name;
   req.groups = ctx_.who.groups;
@@ -104,6 +98,33 @@ policy::decision pg_gate::decide(const sql::classification& cls) {
   req.tables = resolved_;
   req.grants = ctx_.grants;
   return policy::decide(ctx_.svc.rules(), req);
+}
+
+void pg_gate::note_path_changes(const sql::classification& cls, std::uint32_t slot, bool simple) {
+  const search_path_candidates before = paths_;
+  int changes = 0;
+  bool local = false;
+  std::optional<std::string> last;
+  for (const auto& st : cls.statements)
+    for (const auto& set : st.settings)
+      if (set.name == "search_path") {
+        paths_.add(set.value);
+        ++changes;
+        local |= set.local;
+        last = set.value;
+      }
+  if (changes == 0) return;
+  ++paths_in_flight_;
+  if (slot_state* s = find_slot(slot)) {
+    s->lone_statement = cls.statements.size() == 1;
+    if (s->lone_statement) s->paths_before = before;
+    s->sets_path = true;
+    s->path_value = last;
+    // Only a lone session-level SET in a simple Query sent while nothing
+    // else ran and outside a transaction can settle the path by itself.
+    s->may_settle_path = simple && !local && changes == 1 && cls.statements.size() == 1 &&
+                         tx_status_ == 'I' && paths_in_flight_ == 1 && slots_.size() == 1;
+  }
 }
 
 gate_verdict pg_gate::record(std::string_view sql, const sql::classification& cls,
@@ -244,6 +265,7 @@ gate_verdict pg_gate::on_query(std::string_view sql) {
   gate_verdict v = record(sql, eff, decide(eff));
   if (v.outcome == policy::verdict::allow) {
     note_side_effects(*cls, sql);
+    note_path_changes(*cls, v.slot, true);
     // A simple Query replaces the unnamed statement and portal.
     statements_.erase(std::string());
     portals_.erase(std::string());
@@ -256,12 +278,13 @@ gate_verdict pg_gate::on_parse(std::string_view name, std::string_view sql) {
   if (needs_effective(*cls)) cls = std::make_shared<sql::classification>(effective(*cls));
   // Parse alone runs nothing: it is decided now (a refusal comes at Parse, as
   // clients expect) but recorded only when refused; every Execute is recorded.
-  policy::decision d = decide(*cls);
   // A statement that needs review is prepared; each Execute of it is held.
+  policy::decision d = decide(*cls);
   if (d.outcome == policy::verdict::deny) return record(sql, *cls, d);
   auto& p = statements_[std::string(name)];
   p.sql.assign(sql.data(), sql.size());
   p.cls = std::move(cls);
+  p.tables = resolved_;
   return {policy::verdict::allow, 0};
 }
 
@@ -285,8 +308,11 @@ gate_verdict pg_gate::on_execute(std::string_view portal) {
     fetch.reason = "fetches from an existing portal";
     return record("EXECUTE portal \"" + std::string(portal) + "\"", fetch, decide(fetch));
   }
-  gate_verdict v = record(p->sql, *p->cls, decide(*p->cls));
-  if (v.outcome == policy::verdict::allow) note_side_effects(*p->cls, p->sql);
+  gate_verdict v = record(p->sql, *p->cls, decide(*p->cls, &p->tables));
+  if (v.outcome == policy::verdict::allow) {
+    note_side_effects(*p->cls, p->sql);
+    note_path_changes(*p->cls, v.slot, false);
+  }
   return v;
 }
 
@@ -329,11 +355,22 @@ void pg_gate::on_error(std::uint32_t slot, std::string_view sqlstate, std::strin
   }
 }
 
+void pg_gate::on_ready(char tx_status) { tx_status_ = tx_status; }
+
 void pg_gate::on_finished(std::uint32_t slot) {
   // Slots finish in order; anything older than `slot` was skipped by the
   // server after an error and is closed without an outcome of its own.
   while (!slots_.empty() && slots_.front().id <= slot) {
     slot_state& s = slots_.front();
+    if (s.sets_path) {
+      --paths_in_flight_;
+      if (s.id == slot && s.may_settle_path && s.error.empty() && tx_status_ == 'I' && paths_in_flight_ == 0)
+        paths_.settle(s.path_value);
+      // A single statement that failed set nothing; with no other change in
+      // flight the candidates are what they were before it.
+      else if (s.id == slot && !s.error.empty() && s.lone_statement && s.paths_before && paths_in_flight_ == 0)
+        paths_ = *s.paths_before;
+    }
     if (s.id == slot && s.refusal.empty()) {
       audit::event& e = scratch_;
       e.kind = audit::event_kind::outcome;

@@ -16,6 +16,7 @@
 
 #include "audit/event.hpp"
 #include "gateway/review_board.hpp"
+#include "gateway/search_path_candidates.hpp"
 #include "gateway/session_context.hpp"
 #include "policy/decide.hpp"
 #include "sql/classification.hpp"
@@ -63,9 +64,11 @@ class pg_gate {
   // The ErrorResponse bytes the relay sends in place of a refused statement.
   const std::string& refusal(std::uint32_t slot) const;
 
-  // Outcomes, as the server reports them.
+  // Outcomes, as the server reports them. on_ready comes with every
+  // ReadyForQuery, before the on_finished it may cause.
   void on_command_complete(std::uint32_t slot, std::string_view tag);
   void on_error(std::uint32_t slot, std::string_view sqlstate, std::string_view message);
+  void on_ready(char tx_status);
   void on_finished(std::uint32_t slot);
 
   // Makes every event appended so far durable to the OS; false: refuse.
@@ -76,6 +79,9 @@ class pg_gate {
   struct prepared {
     std::string sql;
     std::shared_ptr<const sql::classification> cls;
+    // Names resolve when a statement is prepared: the server keeps the
+    // search_path of that moment for it.
+    std::vector<sql::table_name> tables;
   };
   struct slot_state {
     std::uint32_t id = 0;
@@ -90,9 +96,20 @@ class pg_gate {
     std::string held_rule;
     std::vector<std::string> held_reviewers;
     std::string review_id;
+    // A statement that sets search_path: the value, and whether it alone can
+    // settle the path (a lone, session-level SET sent while nothing else ran).
+    bool sets_path = false;
+    bool may_settle_path = false;
+    bool lone_statement = false;
+    std::optional<std::string> path_value;
+    std::optional<search_path_candidates> paths_before;  // a lone statement that fails changed nothing
   };
 
-  policy::decision decide(const sql::classification& cls);  // fills resolved_
+  // Resolves the tables (unless `tables` gives them already resolved) into
+  // resolved_ and asks the rules.
+  policy::decision decide(const sql::classification& cls, const std::vector<sql::table_name>* tables = nullptr);
+  void resolve_tables(const sql::classification& cls);
+  void note_path_changes(const sql::classification& cls, std::uint32_t slot, bool simple);
   gate_verdict record(std::string_view sql, const sql::classification& cls, const policy::decision& d);
   static bool needs_effective(const sql::classification& cls);
   slot_state& open_slot();
@@ -113,6 +130,9 @@ class pg_gate {
 
   audit::event scratch_;   // reused so that recording allocates nothing in steady state
   std::vector<sql::table_name> resolved_;
+  search_path_candidates paths_;
+  int paths_in_flight_ = 0;
+  char tx_status_ = 'I';
   std::uint64_t grants_version_ = 0;
   std::optional<sys_time> grants_next_expiry_;
   bool grants_loaded_ = false;

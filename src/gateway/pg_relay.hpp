@@ -593,6 +593,7 @@ class pg_relay final : public drainable {
   void on_server_message(char type, bytes_view body, const std::uint8_t* msg, std::size_t size) {
     namespace pg = wire::pg;
     if (type == pg::be::copy_in) copy_ = copy_state::in;
+    if (type == pg::be::ready_for_query && body.size() == 1) gate_.on_ready(static_cast<char>(body[0]));
     response_effect fx = pipe_.on_server_message(type);
     if (fx.drop) {
       if (type == pg::be::error_response) {

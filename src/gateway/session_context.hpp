@@ -22,7 +22,7 @@ struct session_context {
   identity::principal who;
   const config::connection* conn = nullptr;
   bool read_only = true;      // upstream opened with default_transaction_read_only
-  std::string search_path = "\"$user\", public";
+  std::string search_path;    // the startup value; empty: the server default ("$user", public)
   std::vector<std::string> grants;  // rules the principal holds an unexpired grant for
   // When the session must end (FATAL): the earlier of the token's exp and
   // authentication + identity.session_max; nullopt for neither (a service

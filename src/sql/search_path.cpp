@@ -120,10 +120,10 @@ bool is_pg_catalog_relation(std::string_view name) noexcept {
   return std::binary_search(std::begin(catalog_relations), std::end(catalog_relations), name);
 }
 
-std::string resolve_table(const table_name& table, const search_path& path,
-                          std::string_view session_user,
-                          const std::set<std::string>& known_schemas) {
-  if (!table.schema.empty()) return table.schema + "." + table.name;
+std::optional<table_name> resolve_table_name(const table_name& table, const search_path& path,
+                                             std::string_view session_user,
+                                             const std::set<std::string>& known_schemas) {
+  if (!table.schema.empty()) return table;
   const auto& s = path.schemas;
   const auto catalog_at = std::find(s.begin(), s.end(), "pg_catalog");
   if (is_pg_catalog_relation(table.name)) {
@@ -132,7 +132,7 @@ std::string resolve_table(const table_name& table, const search_path& path,
     const bool catalog_first =
         catalog_at == s.end() ||
         std::all_of(s.begin(), catalog_at, [](const std::string& x) { return is_temp_schema(x); });
-    if (catalog_first) return "pg_catalog." + table.name;
+    if (catalog_first) return table_name{"pg_catalog", table.name};
   }
   auto exists = [&](const std::string& schema) {
     return known_schemas.empty() || known_schemas.count(schema) > 0;
@@ -140,14 +140,19 @@ std::string resolve_table(const table_name& table, const search_path& path,
   for (const auto& schema : s) {
     if (schema == "$user") {
       const std::string user(session_user);
-      if (!user.empty() && !known_schemas.empty() && known_schemas.count(user))
-        return user + "." + table.name;
+      if (!user.empty() && !known_schemas.empty() && known_schemas.count(user)) return table_name{user, table.name};
       continue;
     }
     if (is_temp_schema(schema) || schema == "pg_catalog") continue;
-    if (exists(schema)) return schema + "." + table.name;
+    if (exists(schema)) return table_name{schema, table.name};
   }
-  return {};
+  return std::nullopt;
+}
+
+std::string resolve_table(const table_name& table, const search_path& path, std::string_view session_user,
+                          const std::set<std::string>& known_schemas) {
+  auto t = resolve_table_name(table, path, session_user, known_schemas);
+  return t ? t->schema + "." + t->name : std::string();
 }
 
 }  // namespace gh::sql

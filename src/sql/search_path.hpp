@@ -21,6 +21,7 @@
 // table list) should resolve before matching.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -45,6 +46,11 @@ std::string_view to_string(search_path_error e) noexcept;
 // Parses a search_path value as PostgreSQL's SplitIdentifierString does:
 // `"$user", public`, `a,"B c"`, '' (empty: no schema).
 expected<search_path, search_path_error> parse_search_path(std::string_view value);
+
+// The schema and name the server would use; nullopt when it cannot be known.
+std::optional<table_name> resolve_table_name(const table_name& table, const search_path& path,
+                                             std::string_view session_user,
+                                             const std::set<std::string>& known_schemas_or_empty);
 
 // The schema-qualified name ("schema.name") the server would use, or "".
 std::string resolve_table(const table_name& table, const search_path& path,

@@ -108,3 +108,58 @@ def test_unparseable_is_not_a_read(gateway, tokens):
         with pytest.raises(psycopg.Error) as e:
             c.execute("SELEC * FROM orders")
         assert e.value.sqlstate == "42501"
+
+
+def test_execute_arguments_are_classified(gateway, tokens):
+    with connect(gateway, tokens["agent"]) as c:
+        c.execute("PREPARE echo(text) AS SELECT $1")
+        assert c.execute("EXECUTE echo('fine')").fetchone()[0] == "fine"
+        with pytest.raises(psycopg.Error) as e:
+            c.execute("EXECUTE echo(pg_read_file('/etc/passwd'))")
+        assert e.value.sqlstate == "42501"
+        with pytest.raises(psycopg.Error) as e:
+            c.execute("EXECUTE echo(set_config('default_transaction_read_only', 'off', false))")
+        assert e.value.sqlstate == "42501"
+
+
+@pytest.fixture(scope="module")
+def sneaky_schema(pg):
+    pg.psql("CREATE SCHEMA IF NOT EXISTS sneaky; CREATE TABLE IF NOT EXISTS sneaky.orders (secret text);"
+            "INSERT INTO sneaky.orders VALUES ('sneaky data');"
+            "GRANT USAGE ON SCHEMA sneaky TO app_agent; GRANT SELECT ON sneaky.orders TO app_agent", dbname="app")
+
+
+def test_search_path_change_cannot_redirect_a_table_rule(gateway, tokens, sneaky_schema):
+    # other-agent may read public.orders only.
+    with connect(gateway, tokens["other"]) as c:
+        c.execute("SET search_path = sneaky")
+        with pytest.raises(psycopg.Error) as e:
+            c.execute("SELECT * FROM orders")
+        assert e.value.sqlstate == "42501"
+        c.execute("SET search_path = public")
+        assert c.execute("SELECT count(*) FROM orders").fetchone()[0] >= 3
+
+
+def test_search_path_change_in_the_same_string_or_pipeline(gateway, tokens, sneaky_schema):
+    with connect(gateway, tokens["other"]) as c:
+        with pytest.raises(psycopg.Error) as e:
+            c.execute("SET search_path = sneaky; SELECT * FROM orders")
+        assert e.value.sqlstate == "42501"
+    with connect(gateway, tokens["other"]) as c:
+        with pytest.raises(psycopg.Error) as e:
+            with c.pipeline():
+                c.execute("SELECT set_config('search_path', 'sneaky', false)")
+                c.execute("SELECT * FROM orders")
+        assert e.value.sqlstate == "42501"
+
+
+def test_failed_set_in_an_aborted_transaction_does_not_move_the_path(gateway, tokens, sneaky_schema):
+    # The SET fails (transaction aborted): the server keeps "public", and the
+    # gateway must not believe otherwise.
+    with psycopg.connect(gateway.dsn(tokens["other"])) as c:
+        with pytest.raises(psycopg.Error):
+            c.execute("SELECT 1/0")
+        with pytest.raises(psycopg.errors.InFailedSqlTransaction):
+            c.execute("SET search_path = sneaky")
+        c.rollback()
+        assert c.execute("SELECT count(*) FROM orders").fetchone()[0] >= 3
