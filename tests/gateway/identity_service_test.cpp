@@ -158,6 +158,23 @@ TEST(identity_service, a_provider_down_at_start_is_retried_until_it_answers) {
   ASSERT_TRUE(who) << who.error().reason;
 }
 
+TEST(identity_service, keys_held_stay_in_use_when_the_provider_goes_down) {
+  auto idp = std::make_unique<fake_provider>();
+  const std::string issuer = idp->issuer();
+  idp->set_keys(key_set({rsa_key().jwk("\"kid\":\"a\",")}));
+  auto svc = started({settings_for(issuer)});
+  ASSERT_TRUE(eventually([&] { return svc->has_keys(issuer); }));
+  idp.reset();  // down
+
+  auto known = authenticate(*svc, token_for(issuer, "a"));
+  ASSERT_TRUE(known) << known.error().reason;
+  auto rotated = authenticate(*svc, token_for(issuer, "b", "agent-7", rsa_key_2()));
+  ASSERT_FALSE(rotated);
+  EXPECT_EQ(rotated.error().what, auth_failure::kind::provider_unreachable);
+  EXPECT_EQ(rotated.error().jwt, identity::jwt_error::unknown_key);
+  EXPECT_NE(rotated.error().reason.find("key set refresh failed"), std::string::npos) << rotated.error().reason;
+}
+
 TEST(identity_service, a_rotated_key_is_fetched_once_for_many_concurrent_tokens) {
   fake_provider idp;
   idp.set_keys(key_set({rsa_key().jwk("\"kid\":\"a\",")}));
