@@ -45,6 +45,8 @@ enum class grant_error : std::uint8_t {
   self_grant,       // a reviewer may not grant itself
   already_revoked,
   store_failed,
+  not_a_principal,  // an access request for a rule that does not name the requester
+  bad_duration,     // zero or negative
 };
 std::string_view describe(grant_error e) noexcept;
 

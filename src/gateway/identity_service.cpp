@@ -120,8 +120,12 @@ net::awaitable<void> identity_service::keep_keys(oidc_issuer& p) {
       backoff = options_.retry_first;
     } else {
       wait = backoff;
-      spdlog::warn("identity provider {}: unreachable; tokens it issued are refused until its keys load; "
-                   "retrying in {} ms", p.issuer(), wait.count());
+      if (p.keys())
+        spdlog::warn("identity provider {}: unreachable; the keys loaded before stay in use; retrying in {} ms",
+                     p.issuer(), wait.count());
+      else
+        spdlog::warn("identity provider {}: unreachable; tokens it issued are refused until its keys load; "
+                     "retrying in {} ms", p.issuer(), wait.count());
       backoff = std::min(backoff * 2, options_.retry_max);
     }
     timer.expires_after(wait);
@@ -156,11 +160,11 @@ net::awaitable<auth_result> identity_service::authenticate(std::string_view toke
   if (!p)
     co_return refused(auth_failure::kind::unknown_issuer,
                       "OIDC token refused: its issuer (iss) is not a configured provider (identity.oidc)");
-  const bool had_keys = p->keys() != nullptr;
   auto result = verify(*p, token);
-  const bool key_missing = result ? false : (!had_keys || result.error().jwt == jwt_error::unknown_key);
-  if (!key_missing) co_return result;
-  co_return co_await after_refresh(*p, token, had_keys);
+  if (result) co_return result;
+  const bool no_keys = result.error().what == auth_failure::kind::provider_unreachable;
+  if (!no_keys && result.error().jwt != jwt_error::unknown_key) co_return result;
+  co_return co_await after_refresh(*p, token, /*had_keys=*/!no_keys);
 }
 
 // The token names a key we do not hold, or we hold no keys yet: fetch them

@@ -17,6 +17,7 @@
 // atomic load of the provider's key snapshot.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>

@@ -1,7 +1,5 @@
 #include "gateway/review_board.hpp"
 
-#include "gateway/grant_book.hpp"
-
 namespace gh::gateway {
 
 std::string_view to_string(review_state s) noexcept {
@@ -17,32 +15,22 @@ std::string_view to_string(review_state s) noexcept {
 }
 
 std::string_view to_string(review_kind k) noexcept {
-  return k == review_kind::statement ? "statement" : "access";
+  switch (k) {
+    case review_kind::statement: return "statement";
+    case review_kind::access: return "access";
+  }
+  return "unknown";
 }
 
 std::string_view describe(review_error e) noexcept {
   switch (e) {
     case review_error::not_found: return "no such review";
     case review_error::not_pending: return "the review is no longer pending";
-    case review_error::self_review: return "a principal may not decide its own review";
+    case review_error::self_review: return "a requester may not decide its own review";
     case review_error::not_a_reviewer: return "only the rule's reviewers may decide this review";
-    case review_error::store_failed: return "the review store could not be written";
+    case review_error::store_failed: return "the review could not be stored or recorded";
   }
-  return "review error";
-}
-
-std::string_view describe(grant_error e) noexcept {
-  switch (e) {
-    case grant_error::not_found: return "no such grant";
-    case grant_error::unknown_rule: return "no rule of that name";
-    case grant_error::not_jit: return "the rule is not a jit rule";
-    case grant_error::too_long: return "the duration is longer than the rule's jit.max";
-    case grant_error::not_a_reviewer: return "only the rule's reviewers may add or revoke its grants";
-    case grant_error::self_grant: return "a reviewer may not grant itself";
-    case grant_error::already_revoked: return "the grant was already revoked";
-    case grant_error::store_failed: return "the grant store could not be written";
-  }
-  return "grant error";
+  return "unknown error";
 }
 
 }  // namespace gh::gateway

@@ -7,9 +7,11 @@
 #include <memory>
 #include <vector>
 
+#include "gateway/control_plane.hpp"
 #include "gateway/journal_sink.hpp"
 #include "gateway/pg_session.hpp"
 #include "gateway/services.hpp"
+#include "gateway/statement_counts.hpp"
 #include "gateway/worker.hpp"
 #include "store/ingester.hpp"
 #include "store/journal_files.hpp"
@@ -74,6 +76,7 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<std::uniqu
 int run_gateway(config::config cfg) {
   std::unique_ptr<services> svc;
   std::unique_ptr<store::ingester> ingester;
+  std::unique_ptr<control_plane> plane;  // before the workers: their sessions may end reviews as they go
   std::vector<std::unique_ptr<worker>> workers;
   std::string sqlite_path;
   try {
@@ -100,6 +103,14 @@ int run_gateway(config::config cfg) {
 
   unsigned threads = c.gateway.threads > 0 ? static_cast<unsigned>(c.gateway.threads)
                                            : std::max(1u, std::thread::hardware_concurrency());
+  // Reviews, grants and the HTTP API, before any session can start.
+  if (auto p = control_plane::open(*svc, sqlite_path, threads); !p) {
+    spdlog::critical("cannot start: {}", p.error());
+    return 1;
+  } else {
+    plane = std::move(*p);
+  }
+
   store::journal_options jopt;
   jopt.statement_max = c.limits.statement_max;
   for (unsigned i = 0; i < threads; ++i) {
@@ -109,7 +120,8 @@ int run_gateway(config::config cfg) {
                        writer.error().message());
       return 1;
     }
-    workers.push_back(std::make_unique<worker>(i, *svc, std::make_unique<journal_sink>(std::move(*writer))));
+    auto sink = std::make_unique<counting_sink>(std::make_unique<journal_sink>(std::move(*writer)), plane->counts(i));
+    workers.push_back(std::make_unique<worker>(i, *svc, std::move(sink)));
   }
 
   std::unique_ptr<tcp::acceptor> pg_acceptor;
@@ -133,6 +145,7 @@ int run_gateway(config::config cfg) {
 
   ingester->start();
   for (auto& w : workers) w->start();
+  plane->start();
   spdlog::info("gateway running with {} io threads; audit store {}", threads, sqlite_path);
 
   // Wait for a signal on the main thread.
@@ -159,6 +172,7 @@ int run_gateway(config::config cfg) {
   for (auto& w : workers) w->io().stop();
   for (auto& w : workers) w->join();
   workers.clear();  // closes the journals after their last flush
+  plane->stop();    // the HTTP API served reviewers until the last session ended
   pg_acceptor.reset();
   auto flushed = ingester->flush_and_stop();
   if (!flushed) {

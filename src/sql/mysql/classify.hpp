@@ -61,10 +61,10 @@ classification classify(std::string_view sql, const classify_options& options);
 std::uint64_t options_fingerprint(const classify_options& options) noexcept;
 
 // The lexing flags of an sql_mode value ("ANSI_QUOTES,STRICT_TRANS_TABLES",
-// case-insensitive; combination modes ANSI, DB2, MAXDB, MSSQL, POSTGRESQL
-// included). nullopt when the classifier cannot lex under it: ORACLE (another
-// grammar), a name it does not know, or a number (a bit mask that differs
-// between MariaDB and MySQL).
+// case-insensitive; combination modes ANSI, DB2, MAXDB, POSTGRESQL included).
+// nullopt when the classifier cannot lex under it: ORACLE (another grammar),
+// MSSQL (MariaDB then reads [name] as an identifier), a name it does not
+// know, or a number (a bit mask that differs between MariaDB and MySQL).
 std::optional<lex_mode> lex_mode_of_sql_mode(std::string_view value);
 
 }  // namespace gh::sql::mysql

@@ -23,8 +23,8 @@
 //    with reason "executes prepared statement p", and `execute_floor` = the
 //    class its arguments need. The session substitutes
 //    strictest(execute_floor, recorded class of p); a name it never recorded
-//    stays unknown. EXPLAIN [ANALYZE] EXECUTE and CREATE TABLE AS EXECUTE
-//    follow the same contract (the latter with execute_floor ddl).
+//    stays unknown. EXPLAIN [ANALYZE] EXECUTE follows the same contract;
+//    CREATE TABLE AS EXECUTE is unknown (kind "create_table_as").
 //  * `DEALLOCATE p` is a read with prepared_name "p" (empty for ALL).
 //  Statements named by the extended protocol's Parse share this namespace:
 //  `EXECUTE p` may run a statement the client prepared with Parse, so the

@@ -88,7 +88,13 @@ statement_rule create_table_as_rule(const json::object& c, statement_facts& fact
                                matview ? "create_materialized_view"
                                        : (bool_field(c, "is_select_into") ? "select_into" : "create_table_as"),
                                "CREATE TABLE AS creates a table");
-  r.executes = inner.executes;
+  if (!inner.executes.empty()) {
+    // Rare, and a session that substituted the prepared statement's class
+    // for it would lose the ddl: not modelled, so unknown.
+    r.cls = statement_class::unknown;
+    r.reason = "CREATE TABLE AS EXECUTE " + inner.executes + " is not modelled";
+    r.prepared_name = inner.executes;
+  }
   return r;
 }
 
