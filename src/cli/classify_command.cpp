@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "sql/classification_json.hpp"
+#include "sql/mysql/classify.hpp"
 #include "sql/pg/classify.hpp"
 
 namespace gh::cli {
@@ -88,11 +89,8 @@ int cmd_classify(args a) {
     }
     words.push_back(arg);
   }
-  if (dialect == "mysql") {
-    std::fputs("gatehouse classify: the MySQL classifier is not built yet\n", stderr);
-    return 0;
-  }
-  if (dialect != "postgres" && dialect != "postgresql") {
+  const bool mysql = dialect == "mysql" || dialect == "mariadb";
+  if (!mysql && dialect != "postgres" && dialect != "postgresql") {
     std::fprintf(stderr, "gatehouse classify: unknown dialect '%s'\n", dialect.c_str());
     return 2;
   }
@@ -106,7 +104,8 @@ int cmd_classify(args a) {
     }
   }
 
-  const sql::classification c = sql::pg::classify(sql, sql::pg::classify_options{});
+  const sql::classification c = mysql ? sql::mysql::classify(sql, sql::mysql::classify_options{})
+                                      : sql::pg::classify(sql, sql::pg::classify_options{});
   const std::string out = json ? sql::to_json(c) : human_line(c);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fputc('\n', stdout);
