@@ -12,6 +12,9 @@ namespace gh::http {
 namespace {
 
 constexpr std::size_t reason_max = 4096;
+// Access requests one principal may have waiting at once: each is a row, an
+// audit event and a notification, so an agent in a loop must not flood them.
+constexpr std::size_t pending_requests_max = 20;
 
 // A grant is shown to its holder and to the reviewers of its rule.
 bool may_see(const gateway::sqlite_grant_book& book, const gateway::grant_record& g,
@@ -92,6 +95,13 @@ response api::request_access(const request& req, const identity::principal& call
   auto subject = ctx_.grants.access_request(caller, f->rule, f->duration, f->reason);
   if (!subject)
     return grant_refusal(subject.error(), grant_detail(subject.error(), ctx_.grants, f->rule, f->duration, caller));
+  std::size_t waiting = 0;
+  for (const auto& r : ctx_.reviews.list(gateway::review_state::pending, 100000))
+    if (r.subject.kind == gateway::review_kind::access && r.subject.principal == caller.name) ++waiting;
+  if (waiting >= pending_requests_max)
+    return error_response(status::too_many_requests, "too_many_requests",
+                          "you (" + caller.name + ") already have " + std::to_string(waiting) +
+                              " access requests waiting for a reviewer; wait for a decision");
   // Nobody waits on an access review in memory: approval makes the grant.
   auto id = ctx_.reviews.open(std::move(*subject), {});
   if (!id) {

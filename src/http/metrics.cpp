@@ -53,7 +53,7 @@ std::string render_metrics(const metrics_sample& m) {
   family(out, "gatehouse_grants_active", "gauge", "Grants in force now.");
   sample(out, "gatehouse_grants_active", m.grants_active);
   family(out, "gatehouse_audit_journal_bytes", "gauge",
-         "Bytes of audit journal not yet moved into the store.");
+         "Bytes of audit journal files on disk (each is deleted once moved into the store).");
   sample(out, "gatehouse_audit_journal_bytes", m.audit_journal_bytes);
   family(out, "gatehouse_webhook_events_total", "counter",
          "Webhook notifications: sent, failed after every retry, dropped because the queue was full.");

@@ -96,10 +96,15 @@ std::string review_event_json(const gateway::review_record& r, std::string_view 
     if (!r.decided_by.empty() && r.decided_by != "gatehouse") text += " by " + r.decided_by;
     if (!r.comment.empty()) text += ": " + r.comment;
   }
+  // The SQL stays out of notifications: a webhook is often a third party's
+  // (a chat service), and statements carry data. Reviewers read it through
+  // the API, where the token decides who sees it.
+  boost::json::object review = to_json(r, public_url);
+  review.erase("statement");
   boost::json::object o{{"event", "review." + std::string(gateway::to_string(r.state))},
                         {"time", format_rfc3339(now)},
                         {"text", audit::valid_utf8(text)},
-                        {"review", to_json(r, public_url)}};
+                        {"review", std::move(review)}};
   return boost::json::serialize(o);
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "../store/review_fixture.hpp"
+#include "http/records_json.hpp"
 #include "http/server.hpp"
 
 namespace gh::http {
@@ -256,6 +257,41 @@ TEST(http_api, text_from_clients_is_valid_json) {
   auto r = f.call(verb::get, "/api/v1/reviews/" + *id, alice);
   ASSERT_EQ(r.result(), status::ok);
   EXPECT_EQ(text_of(f.body(r).at("statement")), "SELECT '\xEF\xBF\xBD\xEF\xBF\xBD' \n -- \x01");
+}
+
+TEST(http_api, a_principal_may_have_only_so_many_requests_waiting) {
+  api_fixture f;
+  for (int i = 0; i < 20; ++i) f.request_access();
+  auto r = f.call(verb::post, "/api/v1/grants/requests", agent,
+                  R"({"rule": "oncall-write", "duration": "30m", "reason": "again"})");
+  EXPECT_EQ(r.result(), status::too_many_requests);
+  EXPECT_EQ(f.error(r), "too_many_requests");
+  // Others are not held back by one principal's requests.
+  auto other = f.call(verb::post, "/api/v1/grants/requests", who("etl-bot", {"agents"}),
+                      R"({"rule": "oncall-write", "duration": "30m", "reason": "x"})");
+  EXPECT_EQ(other.result(), status::created);
+}
+
+TEST(http_api, webhook_events_leave_the_sql_out) {
+  api_fixture f;
+  auto id = f.board->open(f.statement_subject(), {});
+  auto r = f.board->get(*id);
+  auto e = json::parse(review_event_json(*r, "https://gw.example", f.now));
+  EXPECT_EQ(text_of(e.at("event")), "review.pending");
+  EXPECT_EQ(text_of(e.at("time")), "2027-01-15T08:00:00.000000Z");
+  EXPECT_EQ(text_of(e.at("review").at("id")), *id);
+  EXPECT_EQ(text_of(e.at("review").at("class")), "write");
+  EXPECT_FALSE(e.at("review").as_object().contains("statement"));
+  EXPECT_EQ(json::serialize(e).find("UPDATE orders"), std::string::npos);
+  std::string text = text_of(e.at("text"));
+  EXPECT_NE(text.find("chatgpt-agent waits for review " + *id), std::string::npos) << text;
+  EXPECT_NE(text.find("https://gw.example/api/v1/reviews/" + *id), std::string::npos) << text;
+
+  auto g = f.book->add("chatgpt-agent", "oncall-write", std::chrono::minutes(30), carol, "x");
+  auto ge = json::parse(grant_event_json(*g, "started", f.now));
+  EXPECT_EQ(text_of(ge.at("event")), "grant.started");
+  EXPECT_EQ(text_of(ge.at("grant").at("id")), g->id);
+  EXPECT_EQ(text_of(ge.at("grant").at("active")), "true");
 }
 
 TEST(http_api, unauthorized_asks_for_a_bearer_token) {
