@@ -55,7 +55,17 @@ statement_rule show_rule(rule_context& c, std::size_t b) {
         s.is(i, "KEYS"))
       show_table(c, i + 1);
   }
-  c.scan.expression(b + 1, s.size(), {});  // SHOW ... WHERE f(): its calls count
+  // SHOW ... WHERE expr, SHOW GRANTS FOR CURRENT_USER(): the calls count.
+  for (std::size_t k = b + 1; k < s.size(); ++k) {
+    if (s.is(k, "WHERE")) {
+      c.scan.expression(k + 1, s.size(), {});
+      break;
+    }
+    if (s.is_open(k + 1) && s[k].kind == token_kind::word) {
+      c.scan.expression(k, s.after_group(k + 1), {});
+      k = s.partner[k + 1];
+    }
+  }
   return {"show"};
 }
 
