@@ -31,7 +31,8 @@ namespace gh::http {
 
 // The principal a bearer token names (a service token or an OIDC token), or
 // nullopt. Never logs the token.
-using authenticator = std::function<net::awaitable<std::optional<identity::principal>>(std::string token)>;
+using authenticator =
+    std::function<net::awaitable<std::optional<identity::principal>>(std::string token)>;
 
 struct server_limits {
   std::uint32_t header_max = 8 * 1024;
