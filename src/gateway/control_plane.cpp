@@ -151,7 +151,7 @@ void control_plane::start() {
     server_->start();
     const auto& h = *svc_.cfg().gateway.http;
     spdlog::info("http listener on {}:{} ({}); reviewers use {}", h.host, server_->port(),
-                 server_->tls() ? "TLS" : "no TLS", h.public_url);
+                 server_->tls() ? "TLS" : "no TLS: tokens from loopback clients only", h.public_url);
   }
   schedule_sweep();
   thread_ = std::thread([this] {

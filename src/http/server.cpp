@@ -43,6 +43,13 @@ std::string loggable(std::string_view target) { return std::string(target.substr
 
 }  // namespace
 
+bool may_carry_credentials(bool tls, const net::asio::ip::address& peer) {
+  if (tls) return true;
+  if (peer.is_v6() && peer.to_v6().is_v4_mapped())  // ::ffff:127.0.0.1, dual-stack
+    return net::asio::ip::make_address_v4(net::asio::ip::v4_mapped, peer.to_v6()).is_loopback();
+  return peer.is_loopback();
+}
+
 std::optional<std::string_view> bearer_token(const request& req) {
   auto it = req.find(bhttp::field::authorization);
   if (it == req.end()) return std::nullopt;
@@ -126,9 +133,10 @@ net::awaitable<void> server::session(tcp::socket sock) {
   auto ep = sock.remote_endpoint(ec);
   std::string client =
       ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  bool secure = !ec && may_carry_credentials(tls_ != nullptr, ep.address());
   beast::tcp_stream plain(std::move(sock));
   if (!tls_) {
-    co_await serve(plain, client);
+    co_await serve(plain, client, secure);
     plain.socket().shutdown(tcp::socket::shutdown_send, ec);
   } else {
     beast::ssl_stream<beast::tcp_stream> stream(std::move(plain), *tls_);
@@ -137,7 +145,7 @@ net::awaitable<void> server::session(tcp::socket sock) {
     if (hec) {
       spdlog::info("http {}: TLS handshake failed: {}", client, hec.message());
     } else {
-      co_await serve(stream, client);
+      co_await serve(stream, client, secure);
       beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
       co_await stream.async_shutdown(use_nothrow);
     }
@@ -146,7 +154,7 @@ net::awaitable<void> server::session(tcp::socket sock) {
 }
 
 template <class Stream>
-net::awaitable<void> server::serve(Stream& stream, const std::string& client) {
+net::awaitable<void> server::serve(Stream& stream, const std::string& client, bool secure) {
   beast::flat_buffer buffer;
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -173,7 +181,7 @@ net::awaitable<void> server::serve(Stream& stream, const std::string& client) {
       co_return;  // reset, TLS truncation: nobody to answer
     } else {
       request req = parser.release();
-      res = co_await respond(req, who);
+      res = co_await respond(req, who, secure);
       keep_alive = req.keep_alive();
       res.version(req.version());
       if (req.method() == verb::head) res.body().clear();
@@ -190,8 +198,14 @@ net::awaitable<void> server::serve(Stream& stream, const std::string& client) {
   }
 }
 
-net::awaitable<response> server::respond(const request& req, std::string& who) {
+net::awaitable<response> server::respond(const request& req, std::string& who, bool secure) {
   if (auto r = routes_.public_route(req)) co_return std::move(*r);
+  // A token that crossed the network in clear is not acted on (the
+  // PostgreSQL listener's rule): it is not even checked.
+  if (!secure)
+    co_return error_response(status::forbidden, "tls_required",
+                             "tokens are accepted over TLS only from other hosts: the gateway "
+                             "needs gateway.http.tls (or a TLS proxy on its own host)");
   auto token = bearer_token(req);
   if (!token)
     co_return unauthorized("send Authorization: Bearer <token>: a service token or an OIDC token");

@@ -122,6 +122,18 @@ TEST(http_server, malformed_requests_get_400) {
   EXPECT_NE(out.find("HTTP/1.1 400"), std::string::npos) << out;
 }
 
+TEST(http_server, tokens_cross_the_network_only_over_tls) {
+  auto addr = [](const char* a) { return net::asio::ip::make_address(a); };
+  EXPECT_TRUE(may_carry_credentials(false, addr("127.0.0.1")));
+  EXPECT_TRUE(may_carry_credentials(false, addr("127.5.6.7")));
+  EXPECT_TRUE(may_carry_credentials(false, addr("::1")));
+  EXPECT_TRUE(may_carry_credentials(false, addr("::ffff:127.0.0.1")));
+  EXPECT_FALSE(may_carry_credentials(false, addr("10.0.0.7")));
+  EXPECT_FALSE(may_carry_credentials(false, addr("::ffff:10.0.0.7")));
+  EXPECT_FALSE(may_carry_credentials(false, addr("fe80::1")));
+  EXPECT_TRUE(may_carry_credentials(true, addr("10.0.0.7")));
+}
+
 TEST(http_server, an_idle_connection_is_closed) {
   server_fixture f;
   net::asio::io_context c;
