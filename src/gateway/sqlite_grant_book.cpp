@@ -75,7 +75,8 @@ expected<const policy::rule*, grant_error> sqlite_grant_book::jit_rule(
 
 expected<grant_record, grant_error> sqlite_grant_book::make(
     const std::string& principal, const std::string& rule, std::chrono::seconds duration,
-    const identity::principal& approver, std::string reason, std::string review_id) const {
+    const identity::principal& approver, std::string reason, std::string review_id,
+    sys_time from) const {
   auto r = jit_rule(rule, duration);
   if (!r) return unexpected(r.error());
   if (!policy::is_reviewer(**r, approver.name, approver.groups))
@@ -85,7 +86,7 @@ expected<grant_record, grant_error> sqlite_grant_book::make(
   g.id = "g-" + to_hex(random_bytes(rng_, 6));
   g.principal = principal;
   g.rule = rule;
-  g.from = clock_();
+  g.from = from;
   g.until = g.from + duration;
   g.approver = approver.name;
   g.reason = std::move(reason);
@@ -120,7 +121,7 @@ expected<grant_record, grant_error> sqlite_grant_book::add(const std::string& pr
                                                            const identity::principal& approver,
                                                            std::string reason) {
   std::lock_guard write(write_mutex_);
-  auto g = make(principal, rule, duration, approver, std::move(reason), "");
+  auto g = make(principal, rule, duration, approver, std::move(reason), "", clock_());
   if (!g) return g;
   store::review_store::transaction tx(*store_);
   if (!tx.ok()) {

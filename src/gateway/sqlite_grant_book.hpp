@@ -74,11 +74,12 @@ class sqlite_grant_book final : public grant_book {
   // For the review board, which grants inside its own transaction when an
   // access review is approved: make() checks and builds the grant, save()
   // writes and audits it (the caller holds a store transaction and commits),
-  // publish() makes it visible to sessions once committed.
+  // publish() makes it visible to sessions once committed. The grant runs
+  // from `from` (the decision's time) for `duration`.
   expected<grant_record, grant_error> make(const std::string& principal, const std::string& rule,
                                            std::chrono::seconds duration,
                                            const identity::principal& approver, std::string reason,
-                                           std::string review_id) const;
+                                           std::string review_id, sys_time from) const;
   expected<void, grant_error> save(const grant_record& g);
   void publish(const grant_record& g);
 

@@ -166,7 +166,7 @@ expected<review_record, review_error> sqlite_review_board::decide(
     r.comment = std::move(comment);
     if (approve && r.subject.kind == review_kind::access) {
       const review_subject& s = r.subject;
-      auto g = grants_->make(s.principal, s.rule, s.duration, reviewer, s.reason, r.id);
+      auto g = grants_->make(s.principal, s.rule, s.duration, reviewer, s.reason, r.id, *r.decided);
       if (!g) {
         // The subject was checked against the same rules when it opened.
         spdlog::error("review {}: the grant it asks for cannot be made: {}", id,

@@ -282,6 +282,8 @@ TEST(review_board, approving_an_access_review_makes_the_grant) {
   auto g = f.book->get(d->grant_id);
   ASSERT_TRUE(g && *g);
   EXPECT_EQ((*g)->approver, "dba-carol");
+  EXPECT_EQ((*g)->from, *d->decided);  // in force from the decision on
+  EXPECT_EQ((*g)->until, *d->decided + std::chrono::minutes(30));
   EXPECT_EQ((*g)->review_id, *id);
   EXPECT_EQ((*g)->reason, "fix order 7");
   EXPECT_EQ(f.audit_lines(),
