@@ -34,10 +34,6 @@ statement_info assemble(statement_rule& rule, statement_facts& facts) {
     e.raise(statement_class::unknown, "the statement nests too deeply to classify");
   } else if (facts.structure.reason.empty()) {
     e.raise(statement_class::unknown, "no rule classified the statement");  // never a silent read
-  } else if (rule.plan_only) {
-    e.raise(statement_class::read, "EXPLAIN only plans the statement");
-    e.raise(facts.calls);
-    if (facts.structure.cls == statement_class::unknown) e.raise(facts.structure);
   } else {
     e = facts.total();
   }

@@ -162,7 +162,6 @@ statement_rule set_statement(rule_context& c, std::size_t b) {
       inner.kind.starts_with("set") || inner.executes)
     c.scan.not_modelled("SET STATEMENT ... FOR " + inner.kind);
   inner.executes = false;
-  inner.plan_only = false;
   return inner;
 }
 

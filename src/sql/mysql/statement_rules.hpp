@@ -21,9 +21,6 @@ struct statement_rule {
   // EXECUTE: the class is the prepared statement's, which the session knows;
   // facts then hold what the statement needs besides (the execute floor).
   bool executes = false;
-  // EXPLAIN without ANALYZE: nothing runs but the optimizer, which may fold
-  // function calls; only the calls count, not the statement's own effect.
-  bool plan_only = false;
   std::vector<setting_change> settings;
   // A SET sql_mode: how the server lexes the statements after this one.
   std::optional<lex_mode> next_mode;
