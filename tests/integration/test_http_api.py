@@ -1,7 +1,8 @@
 """The HTTP API through the real CLI: access reviews requested by an agent and
 decided by reviewers, grants listed and revoked, refusals (self-review, a
 non-reviewer, a second decision), a restart that orphans a pending review,
-the webhook seen by a local receiver, /healthz and /metrics, and HTTPS.
+the webhook seen by a local receiver, /healthz and /metrics, HTTPS, and OIDC
+tokens as bearer tokens.
 
 Holding statements inside sessions (NOTICE, approve, the row changes) is
 tested with the session relay (its own module)."""
@@ -19,12 +20,12 @@ import urllib.request
 import psycopg
 import pytest
 
-from harness import gatehouse_bin, gateway_process, new_token
+from harness import gatehouse_bin, gateway_process, new_token, token
 
 JIT_RULES = [
     {"name": "agents-read", "principals": ["chatgpt-agent", "group:agents"], "connections": ["app"],
      "allow": ["read"], "review": ["write", "ddl"], "reviewers": ["group:dba"]},
-    {"name": "oncall-write", "principals": ["group:agents"], "connections": ["app"],
+    {"name": "oncall-write", "principals": ["group:agents", "group:analysts"], "connections": ["app"],
      "allow": ["read", "write"], "reviewers": ["group:dba"], "jit": {"max": "1h"}},
 ]
 
@@ -333,3 +334,22 @@ def test_https_with_the_gateways_ca(tmp_path, app, people):
         by_name = {**ca, "GATEHOUSE_SERVER": gw.http_url.replace("127.0.0.1", "localhost")}
         grants = ok_json(cli(gw, people["agent"], "grant", "list", "--json", env_extra=by_name))["grants"]
         assert [g["review"] for g in grants] == [rid]
+
+
+def test_an_oidc_token_is_a_bearer_token_too(tmp_path, app, people):
+    # The OIDC agent of test_oidc.py: groups [analysts] from its token.
+    from test_oidc import CLIENTS as OIDC_CLIENTS, oidc_config, oidc_provider
+    with oidc_provider(str(tmp_path / "idp"), "idp", OIDC_CLIENTS) as idp:
+        (tmp_path / "gw").mkdir()
+        with start(tmp_path / "gw", app, people, extra=oidc_config(idp.issuer)) as gw:
+            oidc = token("reporting-agent", idp.token("reporting-agent"), "")
+            # The provider's keys load in the background after start.
+            assert wait_for(lambda: cli(gw, oidc, "grant", "list").returncode == 0, timeout=20)
+            rid = request_access(gw, oidc, reason="quarterly report")
+            shown = ok_json(cli(gw, people["alice"], "review", "show", rid, "--json"))
+            assert shown["principal"] == "reporting-agent" and shown["groups"] == ["analysts"]
+            assert cli(gw, oidc, "review", "approve", rid).returncode == 1  # its own
+            assert cli(gw, people["alice"], "review", "approve", rid).returncode == 0
+            grants = ok_json(cli(gw, oidc, "grant", "list", "--json"))["grants"]
+            assert [g["principal"] for g in grants] == ["reporting-agent"]
+            assert oidc.value not in gw.log()
