@@ -60,6 +60,9 @@ TEST(mysql_lexer, words_numbers_operators) {
   EXPECT_EQ(lex("a<=>b:=c->>d!=e").tokens,
             (strings{"w:a", "p:<=>", "w:b", "p::=", "w:c", "p:->>", "w:d", "p:!=", "w:e"}));
   EXPECT_EQ(lex("db.1t").tokens, (strings{"w:db", "p:.", "w:1t"}));
+  // Found by mysql_classify_fuzz: a number starting with '.' then a letter.
+  EXPECT_EQ(lex("5.50.1R 1.5abc 1e5x .5e 1ea").tokens,
+            (strings{"n:5.50", "n:.1", "w:R", "n:1.5", "w:abc", "n:1e5", "w:x", "n:.5", "w:e", "w:1ea"}));
   EXPECT_EQ(lex("? $x _y \xc3\xa9").tokens, (strings{"?:?", "w:$x", "w:_y", "w:\xc3\xa9"}));
 }
 

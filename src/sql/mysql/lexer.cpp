@@ -168,31 +168,37 @@ token lexer::word(std::size_t start) noexcept {
 }
 
 token lexer::number_or_word(std::size_t start) noexcept {
+  auto digit = [this](std::size_t k) { return is_digit(static_cast<unsigned char>(at(k))); };
+  auto exponent_at = [&](std::size_t k) {
+    const char e = at(k);
+    return (e == 'e' || e == 'E') &&
+           (digit(k + 1) || ((at(k + 1) == '+' || at(k + 1) == '-') && digit(k + 2)));
+  };
   std::size_t i = start;
-  while (is_digit(static_cast<unsigned char>(at(i)))) ++i;
-  const char c = at(i);
-  if (c == '.') {
-    ++i;
-    while (is_digit(static_cast<unsigned char>(at(i)))) ++i;
-  } else if ((c == 'x' || c == 'X' || c == 'b' || c == 'B') && i == start + 1 && sql_[start] == '0') {
-    // 0x1F and 0b01 are numbers; 0x1G and 0b2 are identifiers.
-    std::size_t j = i + 1;
-    const bool hex = c == 'x' || c == 'X';
-    while (has(j) && (hex ? is_hex(static_cast<unsigned char>(sql_[j])) : (sql_[j] == '0' || sql_[j] == '1'))) ++j;
-    if (j > i + 1 && !is_ident(static_cast<unsigned char>(at(j)))) {
-      pos_ = j;
-      return make(token_kind::number, start);
+  if (sql_[start] != '.') {
+    while (digit(i)) ++i;
+    const char c = at(i);
+    if ((c == 'x' || c == 'X' || c == 'b' || c == 'B') && i == start + 1 && sql_[start] == '0') {
+      // 0x1F and 0b01 are numbers; 0x1G and 0b2 are identifiers.
+      std::size_t j = i + 1;
+      const bool hex = c == 'x' || c == 'X';
+      while (has(j) && (hex ? is_hex(static_cast<unsigned char>(sql_[j])) : (sql_[j] == '0' || sql_[j] == '1'))) ++j;
+      if (j > i + 1 && !is_ident(static_cast<unsigned char>(at(j)))) {
+        pos_ = j;
+        return make(token_kind::number, start);
+      }
+      return word(start);
     }
-    return word(start);
+    if (c != '.' && !exponent_at(i) && is_ident(static_cast<unsigned char>(c)))
+      return word(start);  // 1abc is an identifier
   }
-  const char e = at(i);
-  if ((e == 'e' || e == 'E') &&
-      (is_digit(static_cast<unsigned char>(at(i + 1))) ||
-       ((at(i + 1) == '+' || at(i + 1) == '-') && is_digit(static_cast<unsigned char>(at(i + 2)))))) {
-    i += 2;
-    while (is_digit(static_cast<unsigned char>(at(i)))) ++i;
-  } else if (at(i - 1) != '.' && is_ident(static_cast<unsigned char>(e))) {
-    return word(start);  // 1abc is an identifier
+  if (at(i) == '.') {
+    ++i;
+    while (digit(i)) ++i;
+  }
+  if (exponent_at(i)) {
+    i += (at(i + 1) == '+' || at(i + 1) == '-') ? 2 : 1;
+    while (digit(i)) ++i;
   }
   pos_ = i;
   return make(token_kind::number, start);

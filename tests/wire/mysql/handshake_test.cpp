@@ -66,7 +66,8 @@ TEST(mysql_handshake, handshake_round_trips) {
 }
 
 TEST(mysql_handshake, decodes_the_mariadb_client_response) {
-  const auto r = decode_handshake_response(bytes_of(only_payload("fe_handshake_response41")));
+  const std::string payload = only_payload("fe_handshake_response41");
+  const auto r = decode_handshake_response(bytes_of(payload));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->user, "gh");
   EXPECT_EQ(r->database, "gh");
@@ -79,7 +80,7 @@ TEST(mysql_handshake, decodes_the_mariadb_client_response) {
   // A captured response re-encodes to the same bytes.
   std::string again;
   encode_handshake_response_payload(again, *r);
-  EXPECT_EQ(again, only_payload("fe_handshake_response41"));
+  EXPECT_EQ(again, payload);
 }
 
 TEST(mysql_handshake, ssl_request_is_32_bytes_with_client_ssl) {
