@@ -17,6 +17,15 @@ bool is_ident(unsigned char c) {
 }
 bool is_control(unsigned char c) { return (c < 0x20 && !is_space(c)) || c == 0x7f; }
 
+// MySQL 8 optimizer hints (/*+ ... */) are comments to the lexer, but
+// SET_VAR changes session variables (foreign_key_checks, sql_mode...) for
+// the statement and RESOURCE_GROUP moves it to another resource group.
+bool sets_variables(std::string_view hint) {
+  std::string upper;
+  for (char c : hint) upper += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  return upper.find("SET_VAR") != std::string::npos || upper.find("RESOURCE_GROUP") != std::string::npos;
+}
+
 constexpr std::string_view multi_byte_operators[] = {"<=>", "->>", "<=", ">=", "<>", "!=", "<<",
                                                      ">>",  ":=",  "||", "&&", "->"};
 
@@ -66,6 +75,11 @@ bool lexer::open_block_comment() noexcept {
     const std::size_t close = sql_.find("*/", pos_ + 2);
     if (close == std::string_view::npos) {
       fail("a comment is not closed");
+      return false;
+    }
+    if (at(pos_ + 2) == '+' && sets_variables(sql_.substr(pos_ + 3, close - pos_ - 3))) {
+      fail("a MySQL 8 optimizer hint that sets session variables or resource groups (SET_VAR, "
+           "RESOURCE_GROUP) for the statement");
       return false;
     }
     pos_ = close + 2;

@@ -46,7 +46,8 @@ constexpr command_info commands[] = {
     {command::stmt_fetch, "COM_STMT_FETCH", command_handling::relay, true},
     {command::daemon, "COM_DAEMON", command_handling::refuse, true},
     {command::binlog_dump_gtid, "COM_BINLOG_DUMP_GTID", command_handling::refuse, true},
-    {command::reset_connection, "COM_RESET_CONNECTION", command_handling::relay, true},
+    // Resets session variables, the read-only wall among them.
+    {command::reset_connection, "COM_RESET_CONNECTION", command_handling::refuse, true},
     {command::clone, "COM_CLONE", command_handling::refuse, true},
     {command::subscribe_group_replication_stream, "COM_SUBSCRIBE_GROUP_REPLICATION_STREAM",
      command_handling::refuse, true},

@@ -35,10 +35,16 @@ namespace gh::wire::mysql {
 std::optional<command> command_of(bytes_view payload) noexcept;
 std::string_view command_name(command c) noexcept;  // "COM_QUERY"...
 
-// What a gateway does with a command (docs/wire.md): SQL text to classify,
-// session commands it relays and tracks, or commands it refuses with an ERR
-// (replication, server administration, old forms of SQL statements, and
-// COM_CHANGE_USER, which would change who the session is).
+// What a gateway does with a command: SQL text to classify, session commands
+// it relays and tracks, or commands it refuses with an ERR (replication,
+// server administration, old forms of SQL statements such as COM_CREATE_DB,
+// COM_CHANGE_USER, which would change who the session is, and
+// COM_RESET_CONNECTION, which would reset the session's read-only state and
+// sql_mode behind the gateway's back). Relayed commands still need the
+// session's attention: COM_INIT_DB changes the database (like USE),
+// COM_FIELD_LIST reads a table's columns (like SHOW COLUMNS), COM_SET_OPTION
+// turns multi-statements on or off, COM_STMT_EXECUTE runs what its
+// statement id was prepared as.
 enum class command_handling : std::uint8_t { classify, relay, refuse };
 command_handling handling_of(command c) noexcept;
 

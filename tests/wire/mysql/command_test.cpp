@@ -72,10 +72,10 @@ TEST(mysql_commands, what_the_gateway_does_with_each) {
   EXPECT_EQ(handling_of(command::stmt_prepare), command_handling::classify);
   for (command c : {command::ping, command::quit, command::init_db, command::stmt_execute,
                     command::stmt_close, command::stmt_reset, command::stmt_send_long_data,
-                    command::set_option, command::reset_connection, command::field_list,
+                    command::set_option, command::field_list,
                     command::statistics, command::stmt_fetch})
     EXPECT_EQ(handling_of(c), command_handling::relay) << command_name(c);
-  for (command c : {command::change_user, command::binlog_dump, command::binlog_dump_gtid,
+  for (command c : {command::change_user, command::reset_connection, command::binlog_dump, command::binlog_dump_gtid,
                     command::register_slave, command::table_dump, command::create_db,
                     command::drop_db, command::refresh, command::shutdown, command::process_kill,
                     command::debug, command::clone, command::multi, command::stmt_bulk_execute})
