@@ -88,6 +88,30 @@ void query_scan::walk(std::size_t b, std::size_t e, cte_scope scope, bool query_
   leave();
 }
 
+// Whether the word at i, followed by '(', is a keyword here rather than a
+// call. Some words are keywords only in one place, and MariaDB calls a
+// stored function of that name anywhere else (`SELECT 1 + against(1)`).
+bool query_scan::keyword_here(std::size_t i, const std::string& lower) const {
+  if (!is_keyword_before_parenthesis(lower)) return false;
+  if (lower == "against") {  // MATCH (columns) AGAINST (...)
+    return i >= 2 && s_.is_punct(i - 1, ")") && s_.partner[i - 1] >= 1 &&
+           s_.is(s_.partner[i - 1] - 1, "MATCH");
+  }
+  if (lower == "columns") return i >= 1 && s_[i - 1].kind == token_kind::string;  // JSON_TABLE path
+  if (lower == "of") return s_.is(i - 1, "MEMBER") || s_.is(i - 1, "AS");
+  if (lower == "sql_buffer_result" || lower == "sql_cache" || lower == "sql_no_cache") {
+    // Select options: only right after SELECT or another option.
+    static constexpr std::string_view options[] = {
+        "SELECT", "ALL", "DISTINCT", "DISTINCTROW", "HIGH_PRIORITY", "STRAIGHT_JOIN",
+        "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT", "SQL_CACHE", "SQL_NO_CACHE",
+        "SQL_CALC_FOUND_ROWS"};
+    for (std::string_view o : options)
+      if (s_.is(i - 1, o)) return true;
+    return false;
+  }
+  return true;
+}
+
 std::size_t query_scan::group(std::size_t i, const cte_scope& scope) {
   const std::size_t close = s_.partner[i];
   walk(i + 1, close, scope, is_query(i + 1, close));
@@ -98,7 +122,7 @@ std::size_t query_scan::word(std::size_t i, std::size_t e, cte_scope& scope, boo
   if (s_.is_punct(i + 1, ".") && i + 2 < e && is_name_token(s_[i + 2]) && s_.is_open(i + 3))
     return call(i, i + 3, scope);  // db.f(...): a stored function
   const std::string lower = to_lower(s_[i].text);
-  if (s_.is_open(i + 1) && (s_.is_punct(i - 1, ".") || !is_keyword_before_parenthesis(lower)))
+  if (s_.is_open(i + 1) && (s_.is_punct(i - 1, ".") || !keyword_here(i, lower)))
     return call(i, i + 1, scope);
   const std::string upper = to_upper(s_[i].text);
   if (query_mode) {
