@@ -12,7 +12,7 @@ build_pkgs=(
 run_pkgs=(postgresql-15 postgresql-client-15 sqlite3 openssl)
 test_pkgs=(
   pgbouncer mariadb-server mariadb-client
-  python3 python3-psycopg python3-pytest python3-cryptography
+  python3 python3-psycopg python3-pytest python3-cryptography python3-pymysql
   clang-14 libclang-rt-14-dev llvm-14
 )
 

@@ -16,8 +16,9 @@ std::optional<std::string> api_options::value(std::string_view name) const {
   return it->second;
 }
 
-expected<api_options, std::string> parse_api_options(args a, std::initializer_list<std::string_view> with_value,
-                                                     std::initializer_list<std::string_view> flags) {
+expected<api_options, std::string> parse_api_options(
+    args a, std::initializer_list<std::string_view> with_value,
+    std::initializer_list<std::string_view> flags) {
   api_options o;
   auto listed = [](std::initializer_list<std::string_view> l, std::string_view n) {
     for (auto x : l)
@@ -38,7 +39,9 @@ expected<api_options, std::string> parse_api_options(args a, std::initializer_li
       continue;
     }
     if (!listed(with_value, name) && name != "--server") {
-      if (name == "--token") return unexpected(std::string("the token is read from GATEHOUSE_TOKEN, never from the command line"));
+      if (name == "--token")
+        return unexpected(
+            std::string("the token is read from GATEHOUSE_TOKEN, never from the command line"));
       return unexpected("unknown option " + name);
     }
     if (!value) {
@@ -51,8 +54,8 @@ expected<api_options, std::string> parse_api_options(args a, std::initializer_li
   return o;
 }
 
-api_result call_api(std::string_view command, const api_options& o, http::verb method, std::string_view path,
-                    const boost::json::object* body) {
+api_result call_api(std::string_view command, const api_options& o, http::verb method,
+                    std::string_view path, const boost::json::object* body) {
   auto client = http::api_client::from_environment(o.value("--server"));
   if (!client) {
     std::cerr << "gatehouse " << command << ": " << client.error() << "\n";
@@ -64,7 +67,8 @@ api_result call_api(std::string_view command, const api_options& o, http::verb m
     return {1, nullptr};
   }
   if (!reply->ok()) {
-    std::cerr << "gatehouse " << command << ": refused (" << reply->status << "): " << http::refusal_text(*reply) << "\n";
+    std::cerr << "gatehouse " << command << ": refused (" << reply->status
+              << "): " << http::refusal_text(*reply) << "\n";
     return {1, std::move(reply->body)};
   }
   return {0, std::move(reply->body)};
@@ -78,7 +82,9 @@ std::string field(const boost::json::value& v, std::string_view key) {
   if (x.is_string()) return std::string(x.as_string());
   if (x.is_array()) {
     std::string out;
-    for (const auto& e : x.as_array()) out += (out.empty() ? "" : ", ") + (e.is_string() ? std::string(e.as_string()) : boost::json::serialize(e));
+    for (const auto& e : x.as_array())
+      out += (out.empty() ? "" : ", ") +
+             (e.is_string() ? std::string(e.as_string()) : boost::json::serialize(e));
     return out;
   }
   return boost::json::serialize(x);
@@ -90,9 +96,19 @@ std::string cell(std::string_view raw, std::size_t width) {
   bool space = false;
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') { space = !out.empty(); continue; }
-    if ((c & 0xC0) == 0x80) { out += ch; continue; }  // continuation byte: same character
-    if (space) { out += ' '; ++chars; space = false; }
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if ((c & 0xC0) == 0x80) {
+      out += ch;
+      continue;
+    }  // continuation byte: same character
+    if (space) {
+      out += ' ';
+      ++chars;
+      space = false;
+    }
     if (chars >= width) return out + "…";
     out += c < 0x20 || c == 0x7F ? '?' : ch;
     ++chars;
@@ -110,7 +126,8 @@ std::string url_escape(std::string_view s) {
   std::string out;
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += ch;
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += ch;
     else {
       out += '%';
       out += hex[c >> 4];

@@ -28,8 +28,9 @@ struct api_options {
 };
 
 // `--server` is always accepted. The error names the option at fault.
-expected<api_options, std::string> parse_api_options(args a, std::initializer_list<std::string_view> with_value,
-                                                     std::initializer_list<std::string_view> flags);
+expected<api_options, std::string> parse_api_options(
+    args a, std::initializer_list<std::string_view> with_value,
+    std::initializer_list<std::string_view> flags);
 
 // One call. On success the body; else prints why to stderr (prefixed with
 // `command`) and returns the exit code: 2 when the client is not set up
@@ -38,8 +39,8 @@ struct api_result {
   int exit_code = 0;
   boost::json::value body;
 };
-api_result call_api(std::string_view command, const api_options& o, http::verb method, std::string_view path,
-                    const boost::json::object* body = nullptr);
+api_result call_api(std::string_view command, const api_options& o, http::verb method,
+                    std::string_view path, const boost::json::object* body = nullptr);
 
 // A JSON member as text for a table or a line: strings as they are, null as
 // "-", numbers and booleans written out.

@@ -1,23 +1,27 @@
-// gatehouse classify [--dialect postgres|mysql] [--json] [SQL | -]
+// gatehouse classify [--dialect postgres|mysql] [--sql-mode MODE] [--json] [SQL | -]
 // Prints how the gateway classifies a statement. SQL comes from the
 // arguments (joined by spaces) or, when absent or "-", from stdin.
+// --sql-mode (mysql only) is the session's sql_mode, which changes lexing.
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "sql/classification_json.hpp"
+#include "sql/mysql/classify.hpp"
 #include "sql/pg/classify.hpp"
 
 namespace gh::cli {
 namespace {
 
 void usage(std::FILE* out) {
-  std::fputs("usage: gatehouse classify [--dialect postgres|mysql] [--json] [SQL | -]\n"
-             "  SQL is read from stdin when it is absent or '-'.\n",
+  std::fputs("usage: gatehouse classify [--dialect postgres|mysql] [--sql-mode MODE] [--json] [SQL | -]\n"
+             "  SQL is read from stdin when it is absent or '-'.\n"
+             "  --sql-mode: the MySQL session's sql_mode (ANSI_QUOTES, NO_BACKSLASH_ESCAPES...).\n",
              out);
 }
 
@@ -54,6 +58,7 @@ bool looks_like_option(std::string_view arg) {
 
 int cmd_classify(args a) {
   std::string dialect = "postgres";
+  std::optional<std::string> sql_mode;
   bool json = false;
   bool options_done = false;
   std::vector<std::string_view> words;  // the SQL, as separate arguments
@@ -72,6 +77,14 @@ int cmd_classify(args a) {
         dialect = arg.substr(10);
         continue;
       }
+      if (arg == "--sql-mode" && i + 1 < a.size()) {
+        sql_mode = a[++i];
+        continue;
+      }
+      if (arg.substr(0, 11) == "--sql-mode=") {
+        sql_mode = arg.substr(11);
+        continue;
+      }
       if (arg == "-h" || arg == "--help") {
         usage(stdout);
         return 0;
@@ -88,13 +101,21 @@ int cmd_classify(args a) {
     }
     words.push_back(arg);
   }
-  if (dialect == "mysql") {
-    std::fputs("gatehouse classify: the MySQL classifier is not built yet\n", stderr);
-    return 0;
-  }
-  if (dialect != "postgres" && dialect != "postgresql") {
+  const bool mysql = dialect == "mysql" || dialect == "mariadb";
+  if (!mysql && dialect != "postgres" && dialect != "postgresql") {
     std::fprintf(stderr, "gatehouse classify: unknown dialect '%s'\n", dialect.c_str());
     return 2;
+  }
+  sql::mysql::classify_options mysql_options;
+  if (sql_mode) {
+    const auto mode = sql::mysql::lex_mode_of_sql_mode(*sql_mode);
+    if (!mysql || !mode) {
+      std::fprintf(stderr, "gatehouse classify: --sql-mode '%s' %s\n", sql_mode->c_str(),
+                   mysql ? "is not a mode the MySQL classifier can lex under"
+                         : "applies to --dialect mysql only");
+      return 2;
+    }
+    mysql_options.sql_mode = *mode;
   }
   std::string sql;
   if (words.empty() || (words.size() == 1 && words[0] == "-")) {
@@ -106,7 +127,8 @@ int cmd_classify(args a) {
     }
   }
 
-  const sql::classification c = sql::pg::classify(sql, sql::pg::classify_options{});
+  const sql::classification c = mysql ? sql::mysql::classify(sql, mysql_options)
+                                      : sql::pg::classify(sql, sql::pg::classify_options{});
   const std::string out = json ? sql::to_json(c) : human_line(c);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fputc('\n', stdout);

@@ -32,10 +32,10 @@ int usage_error(std::string_view message) {
 }
 
 void print_grant_line(const boost::json::value& g) {
-  std::printf("grant %s: %s under rule %s from %s until %s (approved by %s)\n", cell(field(g, "id"), 20).c_str(),
-              cell(field(g, "principal"), 60).c_str(), cell(field(g, "rule"), 60).c_str(),
-              cell(field(g, "from"), 30).c_str(), cell(field(g, "until"), 30).c_str(),
-              cell(field(g, "approver"), 60).c_str());
+  std::printf("grant %s: %s under rule %s from %s until %s (approved by %s)\n",
+              cell(field(g, "id"), 20).c_str(), cell(field(g, "principal"), 60).c_str(),
+              cell(field(g, "rule"), 60).c_str(), cell(field(g, "from"), 30).c_str(),
+              cell(field(g, "until"), 30).c_str(), cell(field(g, "approver"), 60).c_str());
 }
 
 int request(const api_options& o) {
@@ -46,12 +46,13 @@ int request(const api_options& o) {
   if (r.exit_code) return r.exit_code;
   std::string id = field(r.body, "id");
   if (o.flag("--json")) {
-    print_json(boost::json::object{{"review", id}, {"state", field(r.body, "state")},
-                                   {"url", field(r.body, "url")}});
+    print_json(boost::json::object{
+        {"review", id}, {"state", field(r.body, "state")}, {"url", field(r.body, "url")}});
     return 0;
   }
   std::printf("review %s opened: waiting for a reviewer of rule %s (%s)\n", cell(id, 20).c_str(),
-              cell(field(r.body, "rule"), 60).c_str(), cell(field(r.body, "reviewers"), 200).c_str());
+              cell(field(r.body, "rule"), 60).c_str(),
+              cell(field(r.body, "reviewers"), 200).c_str());
   std::printf("a reviewer approves it with: gatehouse review approve %s\n", cell(id, 20).c_str());
   std::printf("%s\n", cell(field(r.body, "url"), 300).c_str());
   return 0;
@@ -59,13 +60,16 @@ int request(const api_options& o) {
 
 int add(const api_options& o) {
   auto principal = o.value("--principal"), rule = o.value("--rule"), duration = o.value("--for");
-  if (!principal || !rule || !duration) return usage_error("add needs --principal, --rule and --for");
+  if (!principal || !rule || !duration)
+    return usage_error("add needs --principal, --rule and --for");
   boost::json::object body{{"principal", *principal}, {"rule", *rule}, {"duration", *duration}};
   if (auto reason = o.value("--reason")) body["reason"] = *reason;
   auto r = call_api("grant", o, http::verb::post, "/api/v1/grants", &body);
   if (r.exit_code) return r.exit_code;
-  if (o.flag("--json")) print_json(r.body);
-  else print_grant_line(r.body);
+  if (o.flag("--json"))
+    print_json(r.body);
+  else
+    print_grant_line(r.body);
   return 0;
 }
 
@@ -80,28 +84,35 @@ int list(const api_options& o) {
     print_json(r.body);
     return 0;
   }
-  if (!r.body.is_object() || !r.body.as_object().contains("grants") || !r.body.as_object().at("grants").is_array()) {
+  if (!r.body.is_object() || !r.body.as_object().contains("grants") ||
+      !r.body.as_object().at("grants").is_array()) {
     std::cerr << "gatehouse grant: the server's answer holds no grant list\n";
     return 1;
   }
-  std::printf("%-14s %-20s %-16s %-27s %-27s %-16s %-8s %s\n", "ID", "PRINCIPAL", "RULE", "FROM", "UNTIL",
-              "APPROVER", "STATE", "REASON");
+  std::printf("%-14s %-20s %-16s %-27s %-27s %-16s %-8s %s\n", "ID", "PRINCIPAL", "RULE", "FROM",
+              "UNTIL", "APPROVER", "STATE", "REASON");
   for (const auto& g : r.body.as_object().at("grants").as_array()) {
-    std::string state = field(g, "revoked") != "-" ? "revoked" : field(g, "active") == "true" ? "active" : "ended";
+    std::string state = field(g, "revoked") != "-"     ? "revoked"
+                        : field(g, "active") == "true" ? "active"
+                                                       : "ended";
     std::printf("%-14s %-20s %-16s %-27s %-27s %-16s %-8s %s\n", cell(field(g, "id"), 14).c_str(),
                 cell(field(g, "principal"), 20).c_str(), cell(field(g, "rule"), 16).c_str(),
                 cell(field(g, "from"), 27).c_str(), cell(field(g, "until"), 27).c_str(),
-                cell(field(g, "approver"), 16).c_str(), state.c_str(), cell(field(g, "reason"), 120).c_str());
+                cell(field(g, "approver"), 16).c_str(), state.c_str(),
+                cell(field(g, "reason"), 120).c_str());
   }
   return 0;
 }
 
 int revoke(const api_options& o) {
   if (o.positional.size() != 1) return usage_error("revoke takes one grant ID");
-  auto r = call_api("grant", o, http::verb::delete_, "/api/v1/grants/" + url_escape(o.positional[0]));
+  auto r =
+      call_api("grant", o, http::verb::delete_, "/api/v1/grants/" + url_escape(o.positional[0]));
   if (r.exit_code) return r.exit_code;
-  if (o.flag("--json")) print_json(r.body);
-  else std::printf("grant %s revoked\n", cell(field(r.body, "id"), 20).c_str());
+  if (o.flag("--json"))
+    print_json(r.body);
+  else
+    std::printf("grant %s revoked\n", cell(field(r.body, "id"), 20).c_str());
   return 0;
 }
 
@@ -115,13 +126,19 @@ int cmd_grant(args a) {
     return 0;
   }
   expected<api_options, std::string> o = unexpected(std::string());
-  if (sub == "request") o = parse_api_options(a.subspan(1), {"--rule", "--for", "--reason"}, {"--json"});
-  else if (sub == "add") o = parse_api_options(a.subspan(1), {"--principal", "--rule", "--for", "--reason"}, {"--json"});
-  else if (sub == "list") o = parse_api_options(a.subspan(1), {"--principal", "--rule", "--limit"}, {"--json", "--all"});
-  else if (sub == "revoke") o = parse_api_options(a.subspan(1), {}, {"--json"});
-  else return usage_error("unknown subcommand " + std::string(sub));
+  if (sub == "request")
+    o = parse_api_options(a.subspan(1), {"--rule", "--for", "--reason"}, {"--json"});
+  else if (sub == "add")
+    o = parse_api_options(a.subspan(1), {"--principal", "--rule", "--for", "--reason"}, {"--json"});
+  else if (sub == "list")
+    o = parse_api_options(a.subspan(1), {"--principal", "--rule", "--limit"}, {"--json", "--all"});
+  else if (sub == "revoke")
+    o = parse_api_options(a.subspan(1), {}, {"--json"});
+  else
+    return usage_error("unknown subcommand " + std::string(sub));
   if (!o) return usage_error(o.error());
-  if (sub != "revoke" && !o->positional.empty()) return usage_error("unexpected argument " + o->positional[0]);
+  if (sub != "revoke" && !o->positional.empty())
+    return usage_error("unexpected argument " + o->positional[0]);
   if (sub == "request") return request(*o);
   if (sub == "add") return add(*o);
   if (sub == "list") return list(*o);

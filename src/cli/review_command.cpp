@@ -12,7 +12,8 @@ namespace gh::cli {
 namespace {
 
 constexpr std::string_view usage_text =
-    "usage: gatehouse review list [--state pending|approved|rejected|expired|cancelled|orphaned|all]\n"
+    "usage: gatehouse review list [--state "
+    "pending|approved|rejected|expired|cancelled|orphaned|all]\n"
     "                             [--limit N] [--json]\n"
     "       gatehouse review show ID [--json]\n"
     "       gatehouse review approve ID [--comment TEXT] [--json]\n"
@@ -35,8 +36,8 @@ std::string what(const boost::json::value& r) {
 }
 
 void print_table(const boost::json::array& reviews) {
-  std::printf("%-14s %-9s %-9s %-20s %-16s %-27s %s\n", "ID", "STATE", "KIND", "PRINCIPAL", "RULE", "CREATED",
-              "WHAT");
+  std::printf("%-14s %-9s %-9s %-20s %-16s %-27s %s\n", "ID", "STATE", "KIND", "PRINCIPAL", "RULE",
+              "CREATED", "WHAT");
   for (const auto& r : reviews)
     std::printf("%-14s %-9s %-9s %-20s %-16s %-27s %s\n", cell(field(r, "id"), 14).c_str(),
                 cell(field(r, "state"), 9).c_str(), cell(field(r, "kind"), 9).c_str(),
@@ -93,25 +94,30 @@ int list(const api_options& o) {
 int show(const api_options& o, const std::string& id) {
   auto r = call_api("review", o, http::verb::get, "/api/v1/reviews/" + url_escape(id));
   if (r.exit_code) return r.exit_code;
-  if (o.flag("--json")) print_json(r.body);
-  else print_review(r.body);
+  if (o.flag("--json"))
+    print_json(r.body);
+  else
+    print_review(r.body);
   return 0;
 }
 
 int decide(const api_options& o, const std::string& id, bool approve) {
   boost::json::object body;
   if (auto c = o.value("--comment")) body["comment"] = *c;
-  auto r = call_api("review", o, http::verb::post,
-                    "/api/v1/reviews/" + url_escape(id) + (approve ? "/approve" : "/reject"), &body);
+  auto r =
+      call_api("review", o, http::verb::post,
+               "/api/v1/reviews/" + url_escape(id) + (approve ? "/approve" : "/reject"), &body);
   if (r.exit_code) return r.exit_code;
   if (o.flag("--json")) {
     print_json(r.body);
     return 0;
   }
-  std::printf("review %s %s\n", cell(field(r.body, "id"), 20).c_str(), cell(field(r.body, "state"), 12).c_str());
+  std::printf("review %s %s\n", cell(field(r.body, "id"), 20).c_str(),
+              cell(field(r.body, "state"), 12).c_str());
   if (std::string g = field(r.body, "grant"); g != "-")
     std::printf("grant %s: %s may use rule %s for %s\n", cell(g, 20).c_str(),
-                cell(field(r.body, "principal"), 60).c_str(), cell(field(r.body, "rule"), 60).c_str(),
+                cell(field(r.body, "principal"), 60).c_str(),
+                cell(field(r.body, "rule"), 60).c_str(),
                 cell(field(r.body, "duration"), 20).c_str());
   return 0;
 }
@@ -126,7 +132,8 @@ int cmd_review(args a) {
     return 0;
   }
   bool deciding = sub == "approve" || sub == "reject";
-  if (sub != "list" && sub != "show" && !deciding) return usage_error("unknown subcommand " + std::string(sub));
+  if (sub != "list" && sub != "show" && !deciding)
+    return usage_error("unknown subcommand " + std::string(sub));
   auto o = sub == "list" ? parse_api_options(a.subspan(1), {"--state", "--limit"}, {"--json"})
            : deciding    ? parse_api_options(a.subspan(1), {"--comment"}, {"--json"})
                          : parse_api_options(a.subspan(1), {}, {"--json"});

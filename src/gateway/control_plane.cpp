@@ -34,11 +34,13 @@ class locked_journal {
   bool record(const audit::event& e) {
     std::lock_guard lock(mutex_);
     if (auto r = writer_.append(e); !r) {
-      spdlog::error("audit: a {} event could not be encoded; the change is refused", audit::to_string(e.kind));
+      spdlog::error("audit: a {} event could not be encoded; the change is refused",
+                    audit::to_string(e.kind));
       return false;
     }
     if (auto r = writer_.flush(); !r) {
-      spdlog::error("audit: cannot write the control journal: {}; the change is refused", r.error().message());
+      spdlog::error("audit: cannot write the control journal: {}; the change is refused",
+                    r.error().message());
       return false;
     }
     return true;
@@ -69,18 +71,20 @@ std::uint64_t journal_bytes(const std::string& dir) {
 
 control_plane::control_plane(services& svc) : svc_(svc) {}
 
-expected<std::unique_ptr<control_plane>, std::string> control_plane::open(services& svc,
-                                                                          const std::string& sqlite_path,
-                                                                          unsigned workers) {
+expected<std::unique_ptr<control_plane>, std::string> control_plane::open(
+    services& svc, const std::string& sqlite_path, unsigned workers) {
   const config::config& c = svc.cfg();
   std::unique_ptr<control_plane> cp(new control_plane(svc));
-  for (unsigned i = 0; i < workers; ++i) cp->counts_.push_back(std::make_shared<statement_counts>());
+  for (unsigned i = 0; i < workers; ++i)
+    cp->counts_.push_back(std::make_shared<statement_counts>());
   cp->journal_dir_ = store::journal_dir_for(sqlite_path).string();
 
   store::journal_options jopt;
   jopt.statement_max = c.limits.statement_max;
   auto writer = store::journal_writer::open(cp->journal_dir_, control_journal_index, jopt);
-  if (!writer) return unexpected("cannot open the control audit journal in " + cp->journal_dir_ + ": " + writer.error().message());
+  if (!writer)
+    return unexpected("cannot open the control audit journal in " + cp->journal_dir_ + ": " +
+                      writer.error().message());
   cp->journal_ = std::make_shared<locked_journal>(std::move(*writer));
 
   if (!c.notify.webhook.empty()) {
@@ -115,10 +119,12 @@ expected<std::unique_ptr<control_plane>, std::string> control_plane::open(servic
   svc.grants = cp->grants_;
 
   if (c.gateway.http) {
-    cp->api_ = std::make_unique<http::api>(http::api_context{
-        *cp->reviews_, *cp->grants_, public_url, system_now, [p = cp.get()] { return p->metrics_text(); }});
+    cp->api_ = std::make_unique<http::api>(
+        http::api_context{*cp->reviews_, *cp->grants_, public_url, system_now,
+                          [p = cp.get()] { return p->metrics_text(); }});
     // The token lives in the coroutine's frame until authenticate completes.
-    http::authenticator auth = [&svc](std::string token) -> net::awaitable<std::optional<identity::principal>> {
+    http::authenticator auth =
+        [&svc](std::string token) -> net::awaitable<std::optional<identity::principal>> {
       auto who = co_await svc.authenticate(token);
       if (!who) {
         spdlog::info("http: authentication failed: {}", who.error().reason);
@@ -145,7 +151,7 @@ void control_plane::start() {
     server_->start();
     const auto& h = *svc_.cfg().gateway.http;
     spdlog::info("http listener on {}:{} ({}); reviewers use {}", h.host, server_->port(),
-                 server_->tls() ? "TLS" : "no TLS", h.public_url);
+                 server_->tls() ? "TLS" : "no TLS: tokens from loopback clients only", h.public_url);
   }
   schedule_sweep();
   thread_ = std::thread([this] {

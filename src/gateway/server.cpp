@@ -120,7 +120,8 @@ int run_gateway(config::config cfg) {
                        writer.error().message());
       return 1;
     }
-    auto sink = std::make_unique<counting_sink>(std::make_unique<journal_sink>(std::move(*writer)), plane->counts(i));
+    auto sink = std::make_unique<counting_sink>(
+        std::make_unique<journal_sink>(std::move(*writer)), plane->counts(i));
     workers.push_back(std::make_unique<worker>(i, *svc, std::move(sink)));
   }
 

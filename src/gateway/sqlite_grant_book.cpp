@@ -73,12 +73,10 @@ expected<const policy::rule*, grant_error> sqlite_grant_book::jit_rule(
   return r;
 }
 
-expected<grant_record, grant_error> sqlite_grant_book::make(const std::string& principal,
-                                                            const std::string& rule,
-                                                            std::chrono::seconds duration,
-                                                            const identity::principal& approver,
-                                                            std::string reason,
-                                                            std::string review_id) const {
+expected<grant_record, grant_error> sqlite_grant_book::make(
+    const std::string& principal, const std::string& rule, std::chrono::seconds duration,
+    const identity::principal& approver, std::string reason, std::string review_id,
+    sys_time from) const {
   auto r = jit_rule(rule, duration);
   if (!r) return unexpected(r.error());
   if (!policy::is_reviewer(**r, approver.name, approver.groups))
@@ -88,7 +86,7 @@ expected<grant_record, grant_error> sqlite_grant_book::make(const std::string& p
   g.id = "g-" + to_hex(random_bytes(rng_, 6));
   g.principal = principal;
   g.rule = rule;
-  g.from = clock_();
+  g.from = from;
   g.until = g.from + duration;
   g.approver = approver.name;
   g.reason = std::move(reason);
@@ -101,7 +99,8 @@ expected<void, grant_error> sqlite_grant_book::save(const grant_record& g) {
     spdlog::error("cannot store grant {}: {}", g.id, r.error());
     return unexpected(grant_error::store_failed);
   }
-  if (!hooks_.audit(grant_event(g, "added", g.approver, g.from))) return unexpected(grant_error::store_failed);
+  if (!hooks_.audit(grant_event(g, "added", g.approver, g.from)))
+    return unexpected(grant_error::store_failed);
   return {};
 }
 
@@ -111,8 +110,8 @@ void sqlite_grant_book::publish(const grant_record& g) {
     index_[g.principal].push_back(g);
     version_.fetch_add(1, std::memory_order_acq_rel);
   }
-  spdlog::info("grant {} started: {} under rule {} until {}, approved by {}", g.id, g.principal, g.rule,
-               format_rfc3339(g.until), g.approver);
+  spdlog::info("grant {} started: {} under rule {} until {}, approved by {}", g.id, g.principal,
+               g.rule, format_rfc3339(g.until), g.approver);
   if (hooks_.grant_changed) hooks_.grant_changed(g, "started");
 }
 
@@ -122,7 +121,7 @@ expected<grant_record, grant_error> sqlite_grant_book::add(const std::string& pr
                                                            const identity::principal& approver,
                                                            std::string reason) {
   std::lock_guard write(write_mutex_);
-  auto g = make(principal, rule, duration, approver, std::move(reason), "");
+  auto g = make(principal, rule, duration, approver, std::move(reason), "", clock_());
   if (!g) return g;
   store::review_store::transaction tx(*store_);
   if (!tx.ok()) {
@@ -165,7 +164,8 @@ expected<grant_record, grant_error> sqlite_grant_book::revoke(const std::string&
   if (!*changed) return unexpected(grant_error::already_revoked);
   g.revoked = now;
   g.revoked_by = by.name;
-  if (!hooks_.audit(grant_event(g, "revoked", by.name, now))) return unexpected(grant_error::store_failed);
+  if (!hooks_.audit(grant_event(g, "revoked", by.name, now)))
+    return unexpected(grant_error::store_failed);
   if (auto c = tx.commit(); !c) {
     spdlog::error("cannot revoke grant {}: {}", id, c.error());
     return unexpected(grant_error::store_failed);
@@ -221,7 +221,8 @@ void sqlite_grant_book::end_grant(const grant_record& g, sys_time now) {
   if (hooks_.grant_changed) hooks_.grant_changed(g, "expired");
 }
 
-expected<std::optional<grant_record>, grant_error> sqlite_grant_book::get(const std::string& id) const {
+expected<std::optional<grant_record>, grant_error> sqlite_grant_book::get(
+    const std::string& id) const {
   auto row = store_->grant(id);
   if (!row) {
     spdlog::error("cannot read grant {}: {}", id, row.error());
@@ -231,7 +232,8 @@ expected<std::optional<grant_record>, grant_error> sqlite_grant_book::get(const 
   return std::optional<grant_record>(from_row(**row));
 }
 
-expected<std::vector<grant_record>, grant_error> sqlite_grant_book::list(const grant_filter& f) const {
+expected<std::vector<grant_record>, grant_error> sqlite_grant_book::list(
+    const grant_filter& f) const {
   store::grant_query q;
   q.principal = f.principal;
   q.rule = f.rule;
@@ -248,13 +250,13 @@ expected<std::vector<grant_record>, grant_error> sqlite_grant_book::list(const g
   return out;
 }
 
-expected<review_subject, grant_error> sqlite_grant_book::access_request(const identity::principal& who,
-                                                                        const std::string& rule,
-                                                                        std::chrono::seconds duration,
-                                                                        std::string reason) const {
+expected<review_subject, grant_error> sqlite_grant_book::access_request(
+    const identity::principal& who, const std::string& rule, std::chrono::seconds duration,
+    std::string reason) const {
   auto r = jit_rule(rule, duration);
   if (!r) return unexpected(r.error());
-  if (!policy::names_principal(**r, who.name, who.groups)) return unexpected(grant_error::not_a_principal);
+  if (!policy::names_principal(**r, who.name, who.groups))
+    return unexpected(grant_error::not_a_principal);
   review_subject s;
   s.kind = review_kind::access;
   s.principal = who.name;

@@ -30,8 +30,8 @@ namespace gh::gateway {
 struct grant_filter {
   std::optional<std::string> principal;
   std::optional<std::string> rule;
-  bool active_only = false;   // in force now: started, not ended, not revoked
-  std::size_t limit = 1000;   // newest first
+  bool active_only = false;  // in force now: started, not ended, not revoked
+  std::size_t limit = 1000;  // newest first
 };
 
 class sqlite_grant_book final : public grant_book {
@@ -39,11 +39,13 @@ class sqlite_grant_book final : public grant_book {
   // Loads the grants whose end is not yet recorded. `rules` are the
   // configuration's (copied); grants name them.
   static expected<std::unique_ptr<sqlite_grant_book>, std::string> load(
-      std::shared_ptr<store::review_store> store, std::vector<policy::rule> rules, change_hooks hooks,
-      random_source rng, clock_fn clock);
+      std::shared_ptr<store::review_store> store, std::vector<policy::rule> rules,
+      change_hooks hooks, random_source rng, clock_fn clock);
 
   active_grants active_for(std::string_view principal, sys_time now) const override;
-  std::uint64_t version() const noexcept override { return version_.load(std::memory_order_acquire); }
+  std::uint64_t version() const noexcept override {
+    return version_.load(std::memory_order_acquire);
+  }
 
   // A reviewer of jit rule `rule` grants `principal` access from now for
   // `duration` (at most the rule's jit max). Never to the approver itself.
@@ -72,11 +74,12 @@ class sqlite_grant_book final : public grant_book {
   // For the review board, which grants inside its own transaction when an
   // access review is approved: make() checks and builds the grant, save()
   // writes and audits it (the caller holds a store transaction and commits),
-  // publish() makes it visible to sessions once committed.
+  // publish() makes it visible to sessions once committed. The grant runs
+  // from `from` (the decision's time) for `duration`.
   expected<grant_record, grant_error> make(const std::string& principal, const std::string& rule,
                                            std::chrono::seconds duration,
                                            const identity::principal& approver, std::string reason,
-                                           std::string review_id) const;
+                                           std::string review_id, sys_time from) const;
   expected<void, grant_error> save(const grant_record& g);
   void publish(const grant_record& g);
 

@@ -9,8 +9,8 @@
 namespace gh::gateway {
 
 expected<std::unique_ptr<sqlite_review_board>, std::string> sqlite_review_board::load(
-    std::shared_ptr<store::review_store> store, std::shared_ptr<sqlite_grant_book> grants, change_hooks hooks,
-    random_source rng, clock_fn clock) {
+    std::shared_ptr<store::review_store> store, std::shared_ptr<sqlite_grant_book> grants,
+    change_hooks hooks, random_source rng, clock_fn clock) {
   std::unique_ptr<sqlite_review_board> board(new sqlite_review_board(
       std::move(store), std::move(grants), std::move(hooks), std::move(rng), std::move(clock)));
   if (auto r = board->orphan_all(); !r) return unexpected(r.error());
@@ -18,8 +18,8 @@ expected<std::unique_ptr<sqlite_review_board>, std::string> sqlite_review_board:
 }
 
 sqlite_review_board::sqlite_review_board(std::shared_ptr<store::review_store> store,
-                                         std::shared_ptr<sqlite_grant_book> grants, change_hooks hooks,
-                                         random_source rng, clock_fn clock)
+                                         std::shared_ptr<sqlite_grant_book> grants,
+                                         change_hooks hooks, random_source rng, clock_fn clock)
     : store_(std::move(store)),
       grants_(std::move(grants)),
       hooks_(std::move(hooks)),
@@ -37,7 +37,8 @@ expected<void, std::string> sqlite_review_board::orphan_all() {
   for (const auto& row : *rows) {
     auto r = from_row(row);
     if (!r) {
-      spdlog::warn("review {}: stored with a kind or state this build does not know; left as it is", row.id);
+      spdlog::warn("review {}: stored with a kind or state this build does not know; left as it is",
+                   row.id);
       continue;
     }
     r->state = review_state::orphaned;
@@ -45,7 +46,8 @@ expected<void, std::string> sqlite_review_board::orphan_all() {
     r->decided_by = "gatehouse";
     r->comment = "the gateway restarted while the review was pending";
     if (auto s = store_end(*r, nullptr); !s)
-      return unexpected("cannot mark review " + r->id + " orphaned: " + std::string(describe(s.error())));
+      return unexpected("cannot mark review " + r->id +
+                        " orphaned: " + std::string(describe(s.error())));
     if (hooks_.review_changed) hooks_.review_changed(*r);
     ++n;
   }
@@ -117,7 +119,7 @@ void sqlite_review_board::withdraw(const std::string& id, review_state why) {
     w.record.state = why;
     w.record.decided = clock_();
     w.record.decided_by = "gatehouse";
-    w.record.comment = why == review_state::expired     ? "no decision within gateway.review_timeout"
+    w.record.comment = why == review_state::expired ? "no decision within gateway.review_timeout"
                        : why == review_state::cancelled ? "the client cancelled or went away"
                                                         : "";
     // The session ends its wait whatever the store says; a row left pending
@@ -130,8 +132,8 @@ void sqlite_review_board::withdraw(const std::string& id, review_state why) {
   if (w.notify) w.notify(review_outcome{why, w.record.decided_by, w.record.comment});
 }
 
-std::optional<review_error> sqlite_review_board::check_reviewer(const review_subject& s,
-                                                                const identity::principal& reviewer) {
+std::optional<review_error> sqlite_review_board::check_reviewer(
+    const review_subject& s, const identity::principal& reviewer) {
   if (reviewer.name == s.principal) return review_error::self_review;
   if (!policy::names_someone(s.reviewers, reviewer.name, reviewer.groups))
     return review_error::not_a_reviewer;
@@ -148,9 +150,8 @@ expected<review_record, review_error> sqlite_review_board::refuse_decided(
   return unexpected(review_error::not_pending);
 }
 
-expected<review_record, review_error> sqlite_review_board::decide(const std::string& id, bool approve,
-                                                                  const identity::principal& reviewer,
-                                                                  std::string comment) {
+expected<review_record, review_error> sqlite_review_board::decide(
+    const std::string& id, bool approve, const identity::principal& reviewer, std::string comment) {
   waiting w;
   std::optional<grant_record> grant;
   {
@@ -165,11 +166,13 @@ expected<review_record, review_error> sqlite_review_board::decide(const std::str
     r.comment = std::move(comment);
     if (approve && r.subject.kind == review_kind::access) {
       const review_subject& s = r.subject;
-      auto g = grants_->make(s.principal, s.rule, s.duration, reviewer, s.reason, r.id);
+      auto g = grants_->make(s.principal, s.rule, s.duration, reviewer, s.reason, r.id, *r.decided);
       if (!g) {
         // The subject was checked against the same rules when it opened.
-        spdlog::error("review {}: the grant it asks for cannot be made: {}", id, describe(g.error()));
-        if (g.error() == grant_error::not_a_reviewer) return unexpected(review_error::not_a_reviewer);
+        spdlog::error("review {}: the grant it asks for cannot be made: {}", id,
+                      describe(g.error()));
+        if (g.error() == grant_error::not_a_reviewer)
+          return unexpected(review_error::not_a_reviewer);
         if (g.error() == grant_error::self_grant) return unexpected(review_error::self_review);
         return unexpected(review_error::store_failed);
       }

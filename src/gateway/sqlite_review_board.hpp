@@ -28,17 +28,18 @@ class sqlite_review_board final : public review_board {
   // Marks every review still pending in the store orphaned (each audited).
   // `grants` makes the grant when an access review is approved.
   static expected<std::unique_ptr<sqlite_review_board>, std::string> load(
-      std::shared_ptr<store::review_store> store, std::shared_ptr<sqlite_grant_book> grants, change_hooks hooks,
-      random_source rng, clock_fn clock);
+      std::shared_ptr<store::review_store> store, std::shared_ptr<sqlite_grant_book> grants,
+      change_hooks hooks, random_source rng, clock_fn clock);
 
-  expected<std::string, review_error> open(review_subject s,
-                                           std::function<void(const review_outcome&)> notify) override;
+  expected<std::string, review_error> open(
+      review_subject s, std::function<void(const review_outcome&)> notify) override;
   void withdraw(const std::string& id, review_state why) override;
   expected<review_record, review_error> decide(const std::string& id, bool approve,
                                                const identity::principal& reviewer,
                                                std::string comment) override;
   std::optional<review_record> get(const std::string& id) const override;
-  std::vector<review_record> list(std::optional<review_state> state, std::size_t limit) const override;
+  std::vector<review_record> list(std::optional<review_state> state,
+                                  std::size_t limit) const override;
 
   std::size_t pending_count() const;
 
@@ -48,8 +49,9 @@ class sqlite_review_board final : public review_board {
     std::function<void(const review_outcome&)> notify;
   };
 
-  sqlite_review_board(std::shared_ptr<store::review_store> store, std::shared_ptr<sqlite_grant_book> grants,
-                      change_hooks hooks, random_source rng, clock_fn clock);
+  sqlite_review_board(std::shared_ptr<store::review_store> store,
+                      std::shared_ptr<sqlite_grant_book> grants, change_hooks hooks,
+                      random_source rng, clock_fn clock);
   expected<void, std::string> orphan_all();
   // Stores and audits `r` (no longer pending) inside one transaction, with
   // `grant` when an approval makes one.

@@ -25,9 +25,12 @@ class counting_sink final : public audit_sink {
   void append(const audit::event& e) override {
     inner_->append(e);
     if (e.kind != audit::event_kind::statement) return;
-    if (e.decision == "allow") counts_->allow.fetch_add(1, std::memory_order_relaxed);
-    else if (e.decision == "review") counts_->review.fetch_add(1, std::memory_order_relaxed);
-    else if (e.decision == "deny") counts_->deny.fetch_add(1, std::memory_order_relaxed);
+    if (e.decision == "allow")
+      counts_->allow.fetch_add(1, std::memory_order_relaxed);
+    else if (e.decision == "review")
+      counts_->review.fetch_add(1, std::memory_order_relaxed);
+    else if (e.decision == "deny")
+      counts_->deny.fetch_add(1, std::memory_order_relaxed);
   }
   bool flush() override { return inner_->flush(); }
   bool dirty() const override { return inner_->dirty(); }

@@ -33,16 +33,20 @@ std::optional<std::string> target::param(std::string_view key) const {
   return std::nullopt;
 }
 
-expected<std::size_t, std::string> limit_param(const target& t, std::size_t fallback, std::size_t max) {
+expected<std::size_t, std::string> limit_param(const target& t, std::size_t fallback,
+                                               std::size_t max) {
   auto v = t.param("limit");
   if (!v) return fallback;
   std::size_t n = 0;
-  if (v->empty() || v->size() > 9) return unexpected(std::string("limit must be a number from 1 to ") + std::to_string(max));
+  if (v->empty() || v->size() > 9)
+    return unexpected(std::string("limit must be a number from 1 to ") + std::to_string(max));
   for (char c : *v) {
-    if (c < '0' || c > '9') return unexpected(std::string("limit must be a number from 1 to ") + std::to_string(max));
+    if (c < '0' || c > '9')
+      return unexpected(std::string("limit must be a number from 1 to ") + std::to_string(max));
     n = n * 10 + static_cast<std::size_t>(c - '0');
   }
-  if (n == 0 || n > max) return unexpected(std::string("limit must be a number from 1 to ") + std::to_string(max));
+  if (n == 0 || n > max)
+    return unexpected(std::string("limit must be a number from 1 to ") + std::to_string(max));
   return n;
 }
 
@@ -70,7 +74,8 @@ std::optional<response> api::public_route(const request& req) const {
   if (!t || t->path.size() != 1) return std::nullopt;
   const std::string& what = t->path[0];
   if (what != "healthz" && what != "metrics") return std::nullopt;
-  if (req.method() != verb::get && req.method() != verb::head) return detail::method_not_allowed("GET, HEAD");
+  if (req.method() != verb::get && req.method() != verb::head)
+    return detail::method_not_allowed("GET, HEAD");
   response res{status::ok, 11};
   res.set(bhttp::field::cache_control, "no-store");
   if (what == "healthz") {
@@ -97,8 +102,10 @@ response api::handle(const request& req, const identity::principal& caller) {
   };
   verb m = req.method();
   if (is({"api", "v1", "reviews"})) {
-    if (p.size() == 3) return m == verb::get ? list_reviews(req, caller) : detail::method_not_allowed("GET");
-    if (p.size() == 4) return m == verb::get ? show_review(p[3], caller) : detail::method_not_allowed("GET");
+    if (p.size() == 3)
+      return m == verb::get ? list_reviews(req, caller) : detail::method_not_allowed("GET");
+    if (p.size() == 4)
+      return m == verb::get ? show_review(p[3], caller) : detail::method_not_allowed("GET");
     if (p.size() == 5 && (p[4] == "approve" || p[4] == "reject"))
       return m == verb::post ? decide_review(req, p[3], p[4] == "approve", caller)
                              : detail::method_not_allowed("POST");

@@ -10,8 +10,8 @@
 //   GET    /api/v1/reviews/{id}
 //   POST   /api/v1/reviews/{id}/approve       {"comment": "..."} optional
 //   POST   /api/v1/reviews/{id}/reject
-//   POST   /api/v1/grants/requests            {"rule", "duration", "reason"}: opens an access review
-//   POST   /api/v1/grants                     {"principal", "rule", "duration", "reason"}
+//   POST   /api/v1/grants/requests            {"rule", "duration", "reason"}: opens an access
+//   review POST   /api/v1/grants                     {"principal", "rule", "duration", "reason"}
 //   GET    /api/v1/grants[?active=true&principal=&rule=&limit=]
 //   GET    /api/v1/grants/{id}
 //   DELETE /api/v1/grants/{id}                revokes
@@ -35,7 +35,7 @@ namespace gh::http {
 struct api_context {
   gateway::review_board& reviews;
   gateway::sqlite_grant_book& grants;
-  std::string public_url;               // gateway.http.public_url, no trailing '/'
+  std::string public_url;  // gateway.http.public_url, no trailing '/'
   gateway::clock_fn clock;
   std::function<std::string()> metrics;  // the Prometheus text, rendered on demand
 };

@@ -29,11 +29,14 @@ std::string refusal_text(const api_reply& r) {
 
 expected<api_client, std::string> api_client::from_environment(std::optional<std::string> server) {
   if (!server) server = env("GATEHOUSE_SERVER");
-  if (!server) return unexpected(std::string("which gateway? give --server URL or set GATEHOUSE_SERVER"));
+  if (!server)
+    return unexpected(std::string("which gateway? give --server URL or set GATEHOUSE_SERVER"));
   auto base = parse_url(*server);
   if (!base) return unexpected("--server / GATEHOUSE_SERVER: " + base.error());
   auto token = env("GATEHOUSE_TOKEN");
-  if (!token) return unexpected(std::string("set GATEHOUSE_TOKEN to your token (a service token or an OIDC token)"));
+  if (!token)
+    return unexpected(
+        std::string("set GATEHOUSE_TOKEN to your token (a service token or an OIDC token)"));
   client_options o;
   o.ca_file = env("GATEHOUSE_CA").value_or("");
   return api_client(std::move(*base), std::move(*token), std::move(o));
@@ -41,7 +44,8 @@ expected<api_client, std::string> api_client::from_environment(std::optional<std
 
 expected<api_reply, std::string> api_client::call(verb method, std::string_view path,
                                                   const boost::json::object* body) const {
-  auto r = send(base_, method, path, body ? boost::json::serialize(*body) : std::string(), token_, options_);
+  auto r = send(base_, method, path, body ? boost::json::serialize(*body) : std::string(), token_,
+                options_);
   if (!r) return unexpected(r.error());
   api_reply out;
   out.status = r->status;

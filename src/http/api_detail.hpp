@@ -22,7 +22,8 @@ struct target {
 std::optional<target> parse_target(std::string_view text);
 
 // ?limit=N, 1..max; `fallback` when absent.
-expected<std::size_t, std::string> limit_param(const target& t, std::size_t fallback, std::size_t max);
+expected<std::size_t, std::string> limit_param(const target& t, std::size_t fallback,
+                                               std::size_t max);
 
 response method_not_allowed(std::string_view allow);
 response bad_request(std::string_view detail);

@@ -42,8 +42,10 @@ std::string refusal_detail(gateway::review_error e, const std::string& id,
       if (!r->decided_by.empty()) d += " (by " + r->decided_by + ")";
       return d + ": only a pending review can be decided";
     }
-    case review_error::not_found: return "no review " + id;
-    case review_error::store_failed: break;
+    case review_error::not_found:
+      return "no review " + id;
+    case review_error::store_failed:
+      break;
   }
   return "the decision could not be stored or recorded in the audit log; nothing was decided";
 }
@@ -56,8 +58,9 @@ response api::list_reviews(const request& req, const identity::principal& caller
   if (auto s = t->param("state"); s && *s != "all") {
     state = gateway::review_state_from(*s);
     if (!state)
-      return detail::bad_request("state is one of pending, approved, rejected, expired, cancelled, "
-                                 "orphaned, all");
+      return detail::bad_request(
+          "state is one of pending, approved, rejected, expired, cancelled, "
+          "orphaned, all");
   }
   auto limit = detail::limit_param(*t, 100, 1000);
   if (!limit) return detail::bad_request(limit.error());
@@ -89,7 +92,8 @@ response api::decide_review(const request& req, const std::string& id, bool appr
   if (decided) return json_response(status::ok, to_json(*decided, ctx_.public_url));
   auto [code, name] = detail::status_of(decided.error());
   if (decided.error() == gateway::review_error::not_found) return not_found(id);
-  return error_response(code, name, refusal_detail(decided.error(), id, ctx_.reviews.get(id), caller));
+  return error_response(code, name,
+                        refusal_detail(decided.error(), id, ctx_.reviews.get(id), caller));
 }
 
 }  // namespace gh::http

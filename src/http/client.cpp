@@ -39,7 +39,8 @@ std::string join(std::string_view base, std::string_view path) {
 }
 
 template <class Stream>
-net::awaitable<reply> exchange(Stream& stream, const url_parts& u, request req, std::size_t response_max) {
+net::awaitable<reply> exchange(Stream& stream, const url_parts& u, request req,
+                               std::size_t response_max) {
   auto [wec, wn] = co_await bhttp::async_write(stream, req, use_nothrow);
   if (wec) co_return unexpected("cannot send the request to " + u.origin() + ": " + wec.message());
   beast::flat_buffer buffer;
@@ -50,12 +51,14 @@ net::awaitable<reply> exchange(Stream& stream, const url_parts& u, request req, 
   auto res = parser.release();
   client_reply out;
   out.status = res.result_int();
-  if (auto it = res.find(bhttp::field::content_type); it != res.end()) out.content_type = it->value();
+  if (auto it = res.find(bhttp::field::content_type); it != res.end())
+    out.content_type = it->value();
   out.body = std::move(res.body());
   co_return out;
 }
 
-net::awaitable<reply> run(const url_parts& u, request req, const client_options& o, ssl::context* tls) {
+net::awaitable<reply> run(const url_parts& u, request req, const client_options& o,
+                          ssl::context* tls) {
   auto ex = co_await asio::this_coro::executor;
   tcp::resolver resolver(ex);
   auto [ec, endpoints] = co_await resolver.async_resolve(u.host, u.port, use_nothrow);
@@ -91,9 +94,12 @@ expected<url_parts, std::string> parse_url(std::string_view text) {
   auto u = boost::urls::parse_absolute_uri(text);
   if (!u) return unexpected(std::string("not a URL"));
   url_parts out;
-  if (u->scheme_id() == boost::urls::scheme::https) out.https = true;
-  else if (u->scheme_id() != boost::urls::scheme::http) return unexpected(std::string("not an http:// or https:// URL"));
-  if (u->has_userinfo()) return unexpected(std::string("a URL with user:password@ is not accepted"));
+  if (u->scheme_id() == boost::urls::scheme::https)
+    out.https = true;
+  else if (u->scheme_id() != boost::urls::scheme::http)
+    return unexpected(std::string("not an http:// or https:// URL"));
+  if (u->has_userinfo())
+    return unexpected(std::string("a URL with user:password@ is not accepted"));
   out.host = u->host_address();
   if (out.host.empty()) return unexpected(std::string("the URL has no host"));
   out.port = u->has_port() ? std::string(u->port()) : (out.https ? "443" : "80");
@@ -125,8 +131,10 @@ expected<client_reply, std::string> send(const url_parts& base, verb method, std
                      ssl::context::no_tlsv1_1);
     tls->set_verify_mode(ssl::verify_peer);
     net::error_code ec;
-    if (options.ca_file.empty()) tls->set_default_verify_paths(ec);
-    else tls->load_verify_file(options.ca_file, ec);
+    if (options.ca_file.empty())
+      tls->set_default_verify_paths(ec);
+    else
+      tls->load_verify_file(options.ca_file, ec);
     if (ec) return unexpected("cannot load the CA file " + options.ca_file + ": " + ec.message());
   }
 
@@ -135,8 +143,10 @@ expected<client_reply, std::string> send(const url_parts& base, verb method, std
                             std::to_string(options.timeout.count()) + " ms");
   asio::co_spawn(io, run(base, std::move(req), options, tls.get()),
                  [&](std::exception_ptr e, reply r) {
-                   if (e) result = unexpected("the request to " + base.origin() + " failed");
-                   else result = std::move(r);
+                   if (e)
+                     result = unexpected("the request to " + base.origin() + " failed");
+                   else
+                     result = std::move(r);
                  });
   // One deadline for everything: resolve, connect, TLS, request, response.
   io.run_for(options.timeout);

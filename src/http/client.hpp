@@ -19,8 +19,8 @@ namespace gh::http {
 
 struct client_options {
   std::chrono::milliseconds timeout{30000};
-  std::string ca_file;                      // PEM; empty: the system's trust store
-  std::size_t response_max = 16u << 20;     // bytes of body accepted
+  std::string ca_file;                   // PEM; empty: the system's trust store
+  std::size_t response_max = 16u << 20;  // bytes of body accepted
 };
 
 struct client_reply {
@@ -32,9 +32,9 @@ struct client_reply {
 // The parts of an http(s) URL a request needs.
 struct url_parts {
   bool https = false;
-  std::string host;       // without brackets
-  std::string port;       // "80" / "443" by default
-  std::string target;     // path and query, at least "/"
+  std::string host;            // without brackets
+  std::string port;            // "80" / "443" by default
+  std::string target;          // path and query, at least "/"
   std::string origin() const;  // "https://host:port": safe to log
 };
 expected<url_parts, std::string> parse_url(std::string_view url);

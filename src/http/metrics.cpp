@@ -27,10 +27,14 @@ void sample(std::string& out, const char* name, std::uint64_t v, const char* lab
 std::string label_value(const std::string& v) {
   std::string out;
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -53,10 +57,11 @@ std::string render_metrics(const metrics_sample& m) {
   family(out, "gatehouse_grants_active", "gauge", "Grants in force now.");
   sample(out, "gatehouse_grants_active", m.grants_active);
   family(out, "gatehouse_audit_journal_bytes", "gauge",
-         "Bytes of audit journal not yet moved into the store.");
+         "Bytes of audit journal files on disk (each is deleted once moved into the store).");
   sample(out, "gatehouse_audit_journal_bytes", m.audit_journal_bytes);
-  family(out, "gatehouse_webhook_events_total", "counter",
-         "Webhook notifications: sent, failed after every retry, dropped because the queue was full.");
+  family(
+      out, "gatehouse_webhook_events_total", "counter",
+      "Webhook notifications: sent, failed after every retry, dropped because the queue was full.");
   sample(out, "gatehouse_webhook_events_total", m.webhook_sent, "{result=\"sent\"}");
   sample(out, "gatehouse_webhook_events_total", m.webhook_failed, "{result=\"failed\"}");
   sample(out, "gatehouse_webhook_events_total", m.webhook_dropped, "{result=\"dropped\"}");

@@ -10,15 +10,15 @@ namespace gh::http {
 
 struct metrics_sample {
   std::uint64_t sessions_open = 0;
-  std::uint64_t statements_allow = 0;   // recorded statements, by decision
+  std::uint64_t statements_allow = 0;  // recorded statements, by decision
   std::uint64_t statements_review = 0;
   std::uint64_t statements_deny = 0;
   std::uint64_t reviews_pending = 0;
   std::uint64_t grants_active = 0;
-  std::uint64_t audit_journal_bytes = 0;  // journals not yet moved into the store
+  std::uint64_t audit_journal_bytes = 0;  // journal files on disk (finished ones go once stored)
   std::uint64_t webhook_sent = 0;
-  std::uint64_t webhook_failed = 0;       // given up after every retry
-  std::uint64_t webhook_dropped = 0;      // the queue was full
+  std::uint64_t webhook_failed = 0;   // given up after every retry
+  std::uint64_t webhook_dropped = 0;  // the queue was full
   std::string version;
 };
 

@@ -69,7 +69,8 @@ boost::json::object to_json(const gateway::grant_record& g, sys_time now) {
   o["rule"] = text(g.rule);
   o["from"] = format_rfc3339(g.from);
   o["until"] = format_rfc3339(g.until);
-  o["duration"] = gateway::duration_text(std::chrono::duration_cast<std::chrono::seconds>(g.until - g.from));
+  o["duration"] =
+      gateway::duration_text(std::chrono::duration_cast<std::chrono::seconds>(g.until - g.from));
   o["approver"] = text(g.approver);
   o["reason"] = text(g.reason);
   o["review"] = text_or_null(g.review_id);
@@ -79,14 +80,15 @@ boost::json::object to_json(const gateway::grant_record& g, sys_time now) {
   return o;
 }
 
-std::string review_event_json(const gateway::review_record& r, std::string_view public_url, sys_time now) {
+std::string review_event_json(const gateway::review_record& r, std::string_view public_url,
+                              sys_time now) {
   const gateway::review_subject& s = r.subject;
   std::string url = std::string(public_url) + "/api/v1/reviews/" + r.id;
   std::string text;
   if (r.state == gateway::review_state::pending) {
     text = s.kind == gateway::review_kind::statement
-               ? s.principal + " waits for review " + r.id + ": a " + s.cls + " statement on " + s.connection +
-                     " (rule " + s.rule + ")"
+               ? s.principal + " waits for review " + r.id + ": a " + s.cls + " statement on " +
+                     s.connection + " (rule " + s.rule + ")"
                : s.principal + " asks for access under rule " + s.rule + " for " +
                      gateway::duration_text(s.duration) + " (review " + r.id + "): " + s.reason;
     text += " — gatehouse review approve " + r.id + " · " + url;
@@ -96,18 +98,26 @@ std::string review_event_json(const gateway::review_record& r, std::string_view 
     if (!r.decided_by.empty() && r.decided_by != "gatehouse") text += " by " + r.decided_by;
     if (!r.comment.empty()) text += ": " + r.comment;
   }
+  // The SQL stays out of notifications: a webhook is often a third party's
+  // (a chat service), and statements carry data. Reviewers read it through
+  // the API, where the token decides who sees it.
+  boost::json::object review = to_json(r, public_url);
+  review.erase("statement");
   boost::json::object o{{"event", "review." + std::string(gateway::to_string(r.state))},
                         {"time", format_rfc3339(now)},
                         {"text", audit::valid_utf8(text)},
-                        {"review", to_json(r, public_url)}};
+                        {"review", std::move(review)}};
   return boost::json::serialize(o);
 }
 
 std::string grant_event_json(const gateway::grant_record& g, std::string_view what, sys_time now) {
   std::string text = "grant " + g.id + ": " + g.principal + " under rule " + g.rule + " ";
-  if (what == "started") text += "from now until " + format_rfc3339(g.until) + ", approved by " + g.approver;
-  else if (what == "revoked") text += "revoked by " + g.revoked_by;
-  else text += "expired";
+  if (what == "started")
+    text += "from now until " + format_rfc3339(g.until) + ", approved by " + g.approver;
+  else if (what == "revoked")
+    text += "revoked by " + g.revoked_by;
+  else
+    text += "expired";
   boost::json::object o{{"event", "grant." + std::string(what)},
                         {"time", format_rfc3339(now)},
                         {"text", audit::valid_utf8(text)},

@@ -22,8 +22,10 @@ namespace gh::http {
 
 // The webhook's events: {"event": "review.pending" | "review.approved" | ...
 // | "grant.started" | "grant.revoked" | "grant.expired", "time", "text" (one
-// line for chat; it never holds the SQL), "review" | "grant": the record}.
-std::string review_event_json(const gateway::review_record& r, std::string_view public_url, sys_time now);
+// line for chat), "review" | "grant": the record}. A statement review's SQL is
+// left out: it may hold data, and webhooks often lead to a third party.
+std::string review_event_json(const gateway::review_record& r, std::string_view public_url,
+                              sys_time now);
 std::string grant_event_json(const gateway::grant_record& g, std::string_view what, sys_time now);
 
 }  // namespace gh::http

@@ -31,7 +31,8 @@ namespace gh::http {
 
 // The principal a bearer token names (a service token or an OIDC token), or
 // nullopt. Never logs the token.
-using authenticator = std::function<net::awaitable<std::optional<identity::principal>>(std::string token)>;
+using authenticator =
+    std::function<net::awaitable<std::optional<identity::principal>>(std::string token)>;
 
 struct server_limits {
   std::uint32_t header_max = 8 * 1024;
@@ -63,8 +64,8 @@ class server {
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(net::tcp::socket sock);
   template <class Stream>
-  net::awaitable<void> serve(Stream& stream, const std::string& client);
-  net::awaitable<response> respond(const request& req, std::string& who);
+  net::awaitable<void> serve(Stream& stream, const std::string& client, bool secure);
+  net::awaitable<response> respond(const request& req, std::string& who, bool secure);
 
   net::asio::io_context& io_;
   api& routes_;
@@ -74,6 +75,11 @@ class server {
   net::tcp::acceptor acceptor_;
   std::atomic<std::uint32_t> open_{0};
 };
+
+// Whether a request from `peer` may be authenticated: over TLS, or from this
+// host (loopback, IPv4-mapped loopback included). Without TLS, a token from
+// elsewhere has crossed the network in clear: 403 tls_required.
+bool may_carry_credentials(bool tls, const net::asio::ip::address& peer);
 
 // The token of "Authorization: Bearer <token>" (scheme case-insensitive,
 // RFC 6750 §2.1), or nullopt.

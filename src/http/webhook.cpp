@@ -27,7 +27,8 @@ void webhook::close() {
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
   std::lock_guard lock(mutex_);
-  if (!queue_.empty()) spdlog::warn("webhook {}: {} events not sent at shutdown", url_origin_, queue_.size());
+  if (!queue_.empty())
+    spdlog::warn("webhook {}: {} events not sent at shutdown", url_origin_, queue_.size());
   queue_.clear();
 }
 
@@ -42,7 +43,8 @@ void webhook::post(std::string json) {
     }
   }
   dropped_.fetch_add(1, std::memory_order_relaxed);
-  spdlog::warn("webhook {}: {} events already waiting; this one is dropped", url_origin_, options_.queue_max);
+  spdlog::warn("webhook {}: {} events already waiting; this one is dropped", url_origin_,
+               options_.queue_max);
 }
 
 webhook_stats webhook::stats() const noexcept {
@@ -65,8 +67,10 @@ void webhook::run() {
       next = std::move(queue_.front());
       queue_.pop_front();
     }
-    if (deliver(next)) sent_.fetch_add(1, std::memory_order_relaxed);
-    else failed_.fetch_add(1, std::memory_order_relaxed);
+    if (deliver(next))
+      sent_.fetch_add(1, std::memory_order_relaxed);
+    else
+      failed_.fetch_add(1, std::memory_order_relaxed);
   }
 }
 

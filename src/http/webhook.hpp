@@ -24,10 +24,10 @@ namespace gh::http {
 
 struct webhook_options {
   std::size_t queue_max = 1000;
-  int attempts = 4;                               // tries per event
-  std::chrono::milliseconds first_backoff{500};   // doubled after each failure
-  std::chrono::milliseconds timeout{5000};        // per try
-  std::string ca_file;                            // for https, else the system's trust store
+  int attempts = 4;                              // tries per event
+  std::chrono::milliseconds first_backoff{500};  // doubled after each failure
+  std::chrono::milliseconds timeout{5000};       // per try
+  std::string ca_file;                           // for https, else the system's trust store
 };
 
 struct webhook_stats {
@@ -63,8 +63,8 @@ class webhook {
   webhook_options options_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::string> queue_;   // under mutex_
-  bool stop_ = false;               // under mutex_
+  std::deque<std::string> queue_;  // under mutex_
+  bool stop_ = false;              // under mutex_
   std::atomic<std::uint64_t> sent_{0}, failed_{0}, dropped_{0};
   std::thread thread_;
 };

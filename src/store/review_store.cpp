@@ -68,8 +68,10 @@ std::optional<std::int64_t> optional_int(const sqlite_stmt& s, int c) {
 }
 
 void bind_optional(sqlite_stmt& s, int i, const std::optional<std::int64_t>& v) {
-  if (v) s.bind(i, *v);
-  else s.bind_null(i);
+  if (v)
+    s.bind(i, *v);
+  else
+    s.bind_null(i);
 }
 
 review_row read_review(const sqlite_stmt& s) {
@@ -146,8 +148,9 @@ expected<void, std::string> review_store::transaction::commit() {
 
 expected<void, std::string> review_store::insert_review(const review_row& r) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("INSERT INTO reviews(" + std::string(review_columns) +
-                       ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)");
+  auto s = db_.prepare(
+      "INSERT INTO reviews(" + std::string(review_columns) +
+      ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)");
   if (!s) return unexpected(s.error());
   s->bind_text(1, r.id);
   s->bind_text(2, r.kind);
@@ -176,7 +179,8 @@ expected<void, std::string> review_store::insert_review(const review_row& r) {
 expected<bool, std::string> review_store::finish_review(const review_row& r) {
   std::lock_guard lock(mutex_);
   auto s = db_.prepare(
-      "UPDATE reviews SET state = ?2, decided_us = ?3, decided_by = ?4, comment = ?5, grant_id = ?6 "
+      "UPDATE reviews SET state = ?2, decided_us = ?3, decided_by = ?4, comment = ?5, grant_id = "
+      "?6 "
       "WHERE id = ?1 AND state = 'pending'");
   if (!s) return unexpected(s.error());
   s->bind_text(1, r.id);
@@ -272,10 +276,11 @@ expected<std::optional<grant_row>, std::string> review_store::grant(const std::s
 
 expected<std::vector<grant_row>, std::string> review_store::grants(const grant_query& q) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT " + std::string(grant_columns) +
-                       " FROM grants WHERE (?1 IS NULL OR principal = ?1) AND (?2 IS NULL OR rule = ?2)"
-                       " AND (?3 IS NULL OR (revoked_us IS NULL AND from_us <= ?3 AND until_us > ?3))"
-                       " ORDER BY from_us DESC, id LIMIT ?4");
+  auto s =
+      db_.prepare("SELECT " + std::string(grant_columns) +
+                  " FROM grants WHERE (?1 IS NULL OR principal = ?1) AND (?2 IS NULL OR rule = ?2)"
+                  " AND (?3 IS NULL OR (revoked_us IS NULL AND from_us <= ?3 AND until_us > ?3))"
+                  " ORDER BY from_us DESC, id LIMIT ?4");
   if (!s) return unexpected(s.error());
   if (q.principal) s->bind_text(1, *q.principal);
   if (q.rule) s->bind_text(2, *q.rule);

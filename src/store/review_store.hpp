@@ -35,8 +35,8 @@ namespace gh::store {
 
 struct review_row {
   std::string id;
-  std::string kind;            // "statement" / "access"
-  std::string state;           // "pending", "approved", ...
+  std::string kind;   // "statement" / "access"
+  std::string state;  // "pending", "approved", ...
   std::string principal;
   std::vector<std::string> groups;
   std::string session, client, connection, statement, cls;
@@ -101,7 +101,8 @@ class review_store {
   expected<bool, std::string> finish_review(const review_row& r);
   expected<std::optional<review_row>, std::string> review(const std::string& id);
   // Newest first; every state when `state` is empty.
-  expected<std::vector<review_row>, std::string> reviews(const std::string& state, std::size_t limit);
+  expected<std::vector<review_row>, std::string> reviews(const std::string& state,
+                                                         std::size_t limit);
 
   expected<void, std::string> insert_grant(const grant_row& g);
   // Sets revoked_us/revoked_by and ended. False when already revoked.

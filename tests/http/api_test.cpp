@@ -2,11 +2,12 @@
 // board and the book behind them are the real ones, on a temp SQLite file.
 #include "http/api.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <gtest/gtest.h>
 
 #include "../store/review_fixture.hpp"
+#include "http/records_json.hpp"
 #include "http/server.hpp"
 
 namespace gh::http {
@@ -22,25 +23,34 @@ const identity::principal alice = who("dba-alice");
 const identity::principal stranger = who("stranger");
 
 // A member as text: strings as they are, anything else serialised.
-std::string text_of(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : json::serialize(v); }
+std::string text_of(const json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
+}
 
 struct api_fixture : review_fixture {
-  api routes{api_context{*board, *book, "https://gw.example", clock(), [] { return std::string("m 1\n"); }}};
+  api routes{api_context{*board, *book, "https://gw.example", clock(),
+                         [] { return std::string("m 1\n"); }}};
 
-  response call(verb method, std::string target, const identity::principal& caller, std::string body = "") {
+  response call(verb method, std::string target, const identity::principal& caller,
+                std::string body = "") {
     request req{method, target, 11};
     req.body() = std::move(body);
     req.prepare_payload();
     return routes.handle(req, caller);
   }
   static json::value body(const response& r) { return json::parse(r.body()); }
-  static std::string error(const response& r) { return std::string(body(r).at("error").as_string()); }
-  static std::string detail(const response& r) { return std::string(body(r).at("detail").as_string()); }
+  static std::string error(const response& r) {
+    return std::string(body(r).at("error").as_string());
+  }
+  static std::string detail(const response& r) {
+    return std::string(body(r).at("detail").as_string());
+  }
 
   // An access review opened by the agent; its id.
   std::string request_access(std::string duration = "30m") {
-    auto r = call(verb::post, "/api/v1/grants/requests", agent,
-                  R"({"rule": "oncall-write", "duration": ")" + duration + R"(", "reason": "fix order 7"})");
+    auto r = call(
+        verb::post, "/api/v1/grants/requests", agent,
+        R"({"rule": "oncall-write", "duration": ")" + duration + R"(", "reason": "fix order 7"})");
     EXPECT_EQ(r.result(), status::created) << r.body();
     return std::string(body(r).at("id").as_string());
   }
@@ -96,10 +106,12 @@ TEST(http_api, an_agent_requests_access_and_a_reviewer_approves) {
   EXPECT_EQ(text_of(v.at("url")), "https://gw.example/api/v1/reviews/" + id);
   EXPECT_TRUE(v.at("decided").is_null());
 
-  auto self = f.call(verb::post, "/api/v1/reviews/" + id + "/approve", who("chatgpt-agent", {"agents", "dba"}));
+  auto self = f.call(verb::post, "/api/v1/reviews/" + id + "/approve",
+                     who("chatgpt-agent", {"agents", "dba"}));
   EXPECT_EQ(self.result(), status::forbidden);
   EXPECT_EQ(f.error(self), "self_review");
-  EXPECT_NE(f.detail(self).find("never decides its own review"), std::string::npos) << f.detail(self);
+  EXPECT_NE(f.detail(self).find("never decides its own review"), std::string::npos)
+      << f.detail(self);
 
   auto outsider = f.call(verb::post, "/api/v1/reviews/" + id + "/approve", alice);
   EXPECT_EQ(outsider.result(), status::forbidden);
@@ -150,7 +162,8 @@ TEST(http_api, reviews_are_shown_to_their_requester_and_reviewers_only) {
   EXPECT_EQ(f.call(verb::get, "/api/v1/reviews?limit=0", carol).result(), status::bad_request);
   EXPECT_EQ(f.call(verb::get, "/api/v1/reviews?limit=abc", carol).result(), status::bad_request);
   EXPECT_EQ(f.call(verb::get, "/api/v1/reviews/r-000000000000", carol).result(), status::not_found);
-  EXPECT_EQ(f.call(verb::post, "/api/v1/reviews/r-000000000000/approve", carol).result(), status::not_found);
+  EXPECT_EQ(f.call(verb::post, "/api/v1/reviews/r-000000000000/approve", carol).result(),
+            status::not_found);
 }
 
 TEST(http_api, statement_reviews_show_the_statement) {
@@ -165,23 +178,30 @@ TEST(http_api, statement_reviews_show_the_statement) {
   EXPECT_EQ(text_of(v.at("class")), "write");
   EXPECT_EQ(text_of(v.at("connection")), "app");
   EXPECT_EQ(text_of(v.at("session")), "s-00000000000a");
-  auto rejected = f.call(verb::post, "/api/v1/reviews/" + *id + "/reject", alice, R"({"comment": "no"})");
+  auto rejected =
+      f.call(verb::post, "/api/v1/reviews/" + *id + "/reject", alice, R"({"comment": "no"})");
   EXPECT_EQ(text_of(f.body(rejected).at("state")), "rejected");
 }
 
 TEST(http_api, request_bodies_are_checked) {
   api_fixture f;
-  auto post = [&](std::string body) { return f.call(verb::post, "/api/v1/grants/requests", agent, std::move(body)); };
+  auto post = [&](std::string body) {
+    return f.call(verb::post, "/api/v1/grants/requests", agent, std::move(body));
+  };
   EXPECT_EQ(post("not json").result(), status::bad_request);
   EXPECT_EQ(post("[1]").result(), status::bad_request);
   EXPECT_EQ(post(R"({"rule": 5, "duration": "30m", "reason": "x"})").result(), status::bad_request);
   EXPECT_EQ(post(R"({"duration": "30m", "reason": "x"})").result(), status::bad_request);
   EXPECT_EQ(post(R"({"rule": "oncall-write", "reason": "x"})").result(), status::bad_request);
-  EXPECT_EQ(post(R"({"rule": "oncall-write", "duration": 1800, "reason": "x"})").result(), status::bad_request);
-  EXPECT_EQ(post(R"({"rule": "oncall-write", "duration": "30", "reason": "x"})").result(), status::bad_request);
-  EXPECT_EQ(post(R"({"rule": "oncall-write", "duration": "0s", "reason": "x"})").result(), status::bad_request);
+  EXPECT_EQ(post(R"({"rule": "oncall-write", "duration": 1800, "reason": "x"})").result(),
+            status::bad_request);
+  EXPECT_EQ(post(R"({"rule": "oncall-write", "duration": "30", "reason": "x"})").result(),
+            status::bad_request);
+  EXPECT_EQ(post(R"({"rule": "oncall-write", "duration": "0s", "reason": "x"})").result(),
+            status::bad_request);
   EXPECT_EQ(post(R"({"rule": "oncall-write", "duration": "30m"})").result(), status::bad_request);
-  EXPECT_EQ(post(R"({"rule": "oncall-write", "duration": "30m", "reason": "  "})").result(), status::bad_request);
+  EXPECT_EQ(post(R"({"rule": "oncall-write", "duration": "30m", "reason": "  "})").result(),
+            status::bad_request);
   auto too_long = post(R"({"rule": "oncall-write", "duration": "9h", "reason": "x"})");
   EXPECT_EQ(too_long.result(), status::bad_request);
   EXPECT_EQ(f.error(too_long), "too_long");
@@ -201,8 +221,9 @@ TEST(http_api, request_bodies_are_checked) {
 
 TEST(http_api, a_reviewer_adds_and_revokes_grants) {
   api_fixture f;
-  auto added = f.call(verb::post, "/api/v1/grants", carol,
-                      R"({"principal": "chatgpt-agent", "rule": "oncall-write", "duration": "1h30m", "reason": "incident"})");
+  auto added = f.call(
+      verb::post, "/api/v1/grants", carol,
+      R"({"principal": "chatgpt-agent", "rule": "oncall-write", "duration": "1h30m", "reason": "incident"})");
   ASSERT_EQ(added.result(), status::created) << added.body();
   auto g = f.body(added);
   std::string id(g.at("id").as_string());
@@ -213,16 +234,19 @@ TEST(http_api, a_reviewer_adds_and_revokes_grants) {
                      R"({"principal": "dba-carol", "rule": "oncall-write", "duration": "1h"})");
   EXPECT_EQ(self.result(), status::forbidden);
   EXPECT_EQ(f.error(self), "self_grant");
-  auto by_agent = f.call(verb::post, "/api/v1/grants", agent,
-                         R"({"principal": "chatgpt-agent", "rule": "oncall-write", "duration": "1h"})");
+  auto by_agent =
+      f.call(verb::post, "/api/v1/grants", agent,
+             R"({"principal": "chatgpt-agent", "rule": "oncall-write", "duration": "1h"})");
   EXPECT_EQ(by_agent.result(), status::forbidden);
   EXPECT_EQ(f.error(by_agent), "not_a_reviewer");
-  auto no_principal = f.call(verb::post, "/api/v1/grants", carol, R"({"rule": "oncall-write", "duration": "1h"})");
+  auto no_principal =
+      f.call(verb::post, "/api/v1/grants", carol, R"({"rule": "oncall-write", "duration": "1h"})");
   EXPECT_EQ(no_principal.result(), status::bad_request);
 
   EXPECT_EQ(f.call(verb::get, "/api/v1/grants/" + id, stranger).result(), status::not_found);
   EXPECT_EQ(f.call(verb::get, "/api/v1/grants/" + id, agent).result(), status::ok);
-  EXPECT_EQ(f.body(f.call(verb::get, "/api/v1/grants", stranger)).at("grants").as_array().size(), 0u);
+  EXPECT_EQ(f.body(f.call(verb::get, "/api/v1/grants", stranger)).at("grants").as_array().size(),
+            0u);
 
   auto denied = f.call(verb::delete_, "/api/v1/grants/" + id, stranger);
   EXPECT_EQ(denied.result(), status::forbidden);
@@ -232,10 +256,18 @@ TEST(http_api, a_reviewer_adds_and_revokes_grants) {
   EXPECT_EQ(text_of(f.body(revoked).at("active")), "false");
   auto again = f.call(verb::delete_, "/api/v1/grants/" + id, carol);
   EXPECT_EQ(again.result(), status::conflict);
-  EXPECT_NE(f.detail(again).find("already revoked by dba-carol"), std::string::npos) << f.detail(again);
-  EXPECT_EQ(f.call(verb::delete_, "/api/v1/grants/g-000000000000", carol).result(), status::not_found);
-  EXPECT_EQ(f.body(f.call(verb::get, "/api/v1/grants?active=true", carol)).at("grants").as_array().size(), 0u);
-  EXPECT_EQ(f.body(f.call(verb::get, "/api/v1/grants?active=false", carol)).at("grants").as_array().size(), 1u);
+  EXPECT_NE(f.detail(again).find("already revoked by dba-carol"), std::string::npos)
+      << f.detail(again);
+  EXPECT_EQ(f.call(verb::delete_, "/api/v1/grants/g-000000000000", carol).result(),
+            status::not_found);
+  EXPECT_EQ(
+      f.body(f.call(verb::get, "/api/v1/grants?active=true", carol)).at("grants").as_array().size(),
+      0u);
+  EXPECT_EQ(f.body(f.call(verb::get, "/api/v1/grants?active=false", carol))
+                .at("grants")
+                .as_array()
+                .size(),
+            1u);
 }
 
 TEST(http_api, a_store_or_audit_failure_is_a_500_and_changes_nothing) {
@@ -256,6 +288,41 @@ TEST(http_api, text_from_clients_is_valid_json) {
   auto r = f.call(verb::get, "/api/v1/reviews/" + *id, alice);
   ASSERT_EQ(r.result(), status::ok);
   EXPECT_EQ(text_of(f.body(r).at("statement")), "SELECT '\xEF\xBF\xBD\xEF\xBF\xBD' \n -- \x01");
+}
+
+TEST(http_api, a_principal_may_have_only_so_many_requests_waiting) {
+  api_fixture f;
+  for (int i = 0; i < 20; ++i) f.request_access();
+  auto r = f.call(verb::post, "/api/v1/grants/requests", agent,
+                  R"({"rule": "oncall-write", "duration": "30m", "reason": "again"})");
+  EXPECT_EQ(r.result(), status::too_many_requests);
+  EXPECT_EQ(f.error(r), "too_many_requests");
+  // Others are not held back by one principal's requests.
+  auto other = f.call(verb::post, "/api/v1/grants/requests", who("etl-bot", {"agents"}),
+                      R"({"rule": "oncall-write", "duration": "30m", "reason": "x"})");
+  EXPECT_EQ(other.result(), status::created);
+}
+
+TEST(http_api, webhook_events_leave_the_sql_out) {
+  api_fixture f;
+  auto id = f.board->open(f.statement_subject(), {});
+  auto r = f.board->get(*id);
+  auto e = json::parse(review_event_json(*r, "https://gw.example", f.now));
+  EXPECT_EQ(text_of(e.at("event")), "review.pending");
+  EXPECT_EQ(text_of(e.at("time")), "2027-01-15T08:00:00.000000Z");
+  EXPECT_EQ(text_of(e.at("review").at("id")), *id);
+  EXPECT_EQ(text_of(e.at("review").at("class")), "write");
+  EXPECT_FALSE(e.at("review").as_object().contains("statement"));
+  EXPECT_EQ(json::serialize(e).find("UPDATE orders"), std::string::npos);
+  std::string text = text_of(e.at("text"));
+  EXPECT_NE(text.find("chatgpt-agent waits for review " + *id), std::string::npos) << text;
+  EXPECT_NE(text.find("https://gw.example/api/v1/reviews/" + *id), std::string::npos) << text;
+
+  auto g = f.book->add("chatgpt-agent", "oncall-write", std::chrono::minutes(30), carol, "x");
+  auto ge = json::parse(grant_event_json(*g, "started", f.now));
+  EXPECT_EQ(text_of(ge.at("event")), "grant.started");
+  EXPECT_EQ(text_of(ge.at("grant").at("id")), g->id);
+  EXPECT_EQ(text_of(ge.at("grant").at("active")), "true");
 }
 
 TEST(http_api, unauthorized_asks_for_a_bearer_token) {

@@ -17,13 +17,14 @@ TEST(metrics, prometheus_text_with_every_family) {
   m.webhook_dropped = 5;
   m.version = "0.1.0 \"dev\"";
   std::string t = render_metrics(m);
-  for (auto line : {"gatehouse_build_info{version=\"0.1.0 \\\"dev\\\"\"} 1\n", "gatehouse_sessions_open 3\n",
-                    "gatehouse_statements_total{decision=\"allow\"} 10\n",
-                    "gatehouse_statements_total{decision=\"review\"} 2\n",
-                    "gatehouse_statements_total{decision=\"deny\"} 1\n", "gatehouse_reviews_pending 1\n",
-                    "gatehouse_grants_active 4\n", "gatehouse_audit_journal_bytes 4096\n",
-                    "gatehouse_webhook_events_total{result=\"dropped\"} 5\n",
-                    "# TYPE gatehouse_statements_total counter\n", "# TYPE gatehouse_sessions_open gauge\n"})
+  for (auto line :
+       {"gatehouse_build_info{version=\"0.1.0 \\\"dev\\\"\"} 1\n", "gatehouse_sessions_open 3\n",
+        "gatehouse_statements_total{decision=\"allow\"} 10\n",
+        "gatehouse_statements_total{decision=\"review\"} 2\n",
+        "gatehouse_statements_total{decision=\"deny\"} 1\n", "gatehouse_reviews_pending 1\n",
+        "gatehouse_grants_active 4\n", "gatehouse_audit_journal_bytes 4096\n",
+        "gatehouse_webhook_events_total{result=\"dropped\"} 5\n",
+        "# TYPE gatehouse_statements_total counter\n", "# TYPE gatehouse_sessions_open gauge\n"})
     EXPECT_NE(t.find(line), std::string::npos) << line;
   EXPECT_EQ(t.back(), '\n');
 }

@@ -2,9 +2,9 @@
 // malformed requests. Routes themselves are tested as values (api_test).
 #include "http/server.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-#include <gtest/gtest.h>
 
 #include "../store/review_fixture.hpp"
 #include "http/client.hpp"
@@ -16,7 +16,8 @@ using gateway::testing::review_fixture;
 using gateway::testing::who;
 
 struct server_fixture : review_fixture {
-  api routes{api_context{*board, *book, "http://127.0.0.1", clock(), [] { return std::string("m 1\n"); }}};
+  api routes{
+      api_context{*board, *book, "http://127.0.0.1", clock(), [] { return std::string("m 1\n"); }}};
   net::asio::io_context io;
   std::unique_ptr<server> srv;
   std::thread thread;
@@ -29,13 +30,14 @@ struct server_fixture : review_fixture {
     server_limits limits;
     limits.body_max = 1024;
     limits.io_timeout = std::chrono::seconds(2);
-    auto s = server::bind(io, l, routes,
-                          [this](std::string token) -> net::awaitable<std::optional<identity::principal>> {
-                            ++auth_calls;
-                            if (token == "good") co_return who("dba-carol", {"dba"});
-                            co_return std::nullopt;
-                          },
-                          limits);
+    auto s = server::bind(
+        io, l, routes,
+        [this](std::string token) -> net::awaitable<std::optional<identity::principal>> {
+          ++auth_calls;
+          if (token == "good") co_return who("dba-carol", {"dba"});
+          co_return std::nullopt;
+        },
+        limits);
     EXPECT_TRUE(s) << s.error();
     srv = std::move(*s);
     srv->start();
@@ -107,7 +109,8 @@ TEST(http_server, keeps_the_connection_alive_between_requests) {
 
 TEST(http_server, bodies_over_the_limit_are_refused) {
   server_fixture f;
-  auto r = f.call(verb::post, "/api/v1/grants", "good", "{\"reason\": \"" + std::string(2000, 'x') + "\"}");
+  auto r = f.call(verb::post, "/api/v1/grants", "good",
+                  "{\"reason\": \"" + std::string(2000, 'x') + "\"}");
   EXPECT_EQ(r.status, 413u);
   EXPECT_NE(r.body.find("payload_too_large"), std::string::npos);
   EXPECT_EQ(f.auth_calls.load(), 0);  // refused before anyone is asked who it is
@@ -117,6 +120,18 @@ TEST(http_server, malformed_requests_get_400) {
   server_fixture f;
   std::string out = f.raw("GET /healthz HTTP/1.1\r\nHost x\r\n\r\n");
   EXPECT_NE(out.find("HTTP/1.1 400"), std::string::npos) << out;
+}
+
+TEST(http_server, tokens_cross_the_network_only_over_tls) {
+  auto addr = [](const char* a) { return net::asio::ip::make_address(a); };
+  EXPECT_TRUE(may_carry_credentials(false, addr("127.0.0.1")));
+  EXPECT_TRUE(may_carry_credentials(false, addr("127.5.6.7")));
+  EXPECT_TRUE(may_carry_credentials(false, addr("::1")));
+  EXPECT_TRUE(may_carry_credentials(false, addr("::ffff:127.0.0.1")));
+  EXPECT_FALSE(may_carry_credentials(false, addr("10.0.0.7")));
+  EXPECT_FALSE(may_carry_credentials(false, addr("::ffff:10.0.0.7")));
+  EXPECT_FALSE(may_carry_credentials(false, addr("fe80::1")));
+  EXPECT_TRUE(may_carry_credentials(true, addr("10.0.0.7")));
 }
 
 TEST(http_server, an_idle_connection_is_closed) {

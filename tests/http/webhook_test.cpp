@@ -98,7 +98,8 @@ TEST(webhook, a_dead_webhook_never_blocks_and_drops_when_full) {
 }
 
 TEST(webhook, a_bad_url_is_refused_without_showing_it) {
-  for (std::string url : {"ftp://hooks.example/T0KEN", "https://user:T0KEN@hooks.example/x", "not a url T0KEN"}) {
+  for (std::string url :
+       {"ftp://hooks.example/T0KEN", "https://user:T0KEN@hooks.example/x", "not a url T0KEN"}) {
     auto w = webhook::start(url);
     ASSERT_FALSE(w) << url;
     EXPECT_EQ(w.error().find("T0KEN"), std::string::npos) << w.error();

@@ -109,13 +109,17 @@ def to_yaml(value, indent=0):
 
 
 class gateway_instance:
-    def __init__(self, workdir, port, proc, config_path, log_path):
+    def __init__(self, workdir, port, proc, config_path, log_path, http_port=None, http_tls=False):
         self.workdir = workdir
         self.port = port
         self.proc = proc
         self.config_path = config_path
         self.log_path = log_path
         self.host = "127.0.0.1"
+        self.http_port = http_port
+        # The HTTP API's base URL (gateway.http), when the gateway has one.
+        self.http_url = (f"{'https' if http_tls else 'http'}://127.0.0.1:{http_port}"
+                         if http_port else None)
 
     def url(self, tok, database="app", **params):
         q = ("?" + urllib.parse.urlencode(params)) if params else ""
@@ -156,7 +160,7 @@ class gateway_instance:
         return self.proc.returncode
 
 
-def write_config(workdir, port, connections, tokens, rules, extra=None):
+def write_config(workdir, port, connections, tokens, rules, extra=None, http_port=None):
     cfg = {
         "gateway": {"postgres": {"listen": f"127.0.0.1:{port}"},
                     "store": "sqlite:" + os.path.join(workdir, "state.db")},
@@ -164,6 +168,8 @@ def write_config(workdir, port, connections, tokens, rules, extra=None):
         "connections": connections,
         "rules": rules,
     }
+    if http_port:
+        cfg["gateway"]["http"] = {"listen": f"127.0.0.1:{http_port}"}
     def merge(into, extra):
         # Nested dicts merge; None removes nothing and keeps what was there.
         for k, v in extra.items():
@@ -193,17 +199,23 @@ def wait_listening(port, proc, log_path, deadline_s=20.0):
 
 
 @contextlib.contextmanager
-def gateway_process(workdir, connections, tokens, rules, extra=None, port=None):
+def gateway_process(workdir, connections, tokens, rules, extra=None, port=None, http=None):
+    """`http`: True for an HTTP API listener on a free port, or the port to use
+    (a restarted gateway keeps its URL); gw.http_url is then its base URL."""
     port = port or free_port()
-    config_path = write_config(workdir, port, connections, tokens, rules, extra)
+    http_port = (free_port() if http is True else http) or None
+    http_tls = bool(((extra or {}).get("gateway") or {}).get("http", {}).get("tls"))
+    config_path = write_config(workdir, port, connections, tokens, rules, extra, http_port)
     log_path = os.path.join(workdir, "gatehouse.log")
     log = open(log_path, "ab")
     proc = subprocess.Popen([gatehouse_bin, "gateway", "--config", config_path], stdout=log,
                             stderr=subprocess.STDOUT)
     log.close()
-    gw = gateway_instance(workdir, port, proc, config_path, log_path)
+    gw = gateway_instance(workdir, port, proc, config_path, log_path, http_port, http_tls)
     try:
         wait_listening(port, proc, log_path)
+        if http_port:
+            wait_listening(http_port, proc, log_path)
         yield gw
     finally:
         gw.stop()

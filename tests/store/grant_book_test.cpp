@@ -30,7 +30,8 @@ TEST(grant_book, add_checks_the_rule_the_duration_and_the_approver) {
   EXPECT_EQ(add_error(f, "chatgpt-agent", "oncall-write", 0s, carol), grant_error::bad_duration);
   EXPECT_EQ(add_error(f, "chatgpt-agent", "oncall-write", -5s, carol), grant_error::bad_duration);
   // dba-alice reviews agents-read, not oncall-write (group:dba only).
-  EXPECT_EQ(add_error(f, "chatgpt-agent", "oncall-write", 30min, who("dba-alice")), grant_error::not_a_reviewer);
+  EXPECT_EQ(add_error(f, "chatgpt-agent", "oncall-write", 30min, who("dba-alice")),
+            grant_error::not_a_reviewer);
   EXPECT_EQ(add_error(f, "chatgpt-agent", "oncall-write", 30min, who("chatgpt-agent", {"agents"})),
             grant_error::not_a_reviewer);
   EXPECT_EQ(add_error(f, "dba-carol", "oncall-write", 30min, carol), grant_error::self_grant);
@@ -75,7 +76,8 @@ TEST(grant_book, expiry_is_by_time_and_recorded_once) {
   EXPECT_TRUE(f.book->active_for("chatgpt-agent", f.now).rules.empty());
   f.book->sweep();
   f.book->sweep();
-  EXPECT_EQ(f.audit_lines(), (std::vector<std::string>{"grant added " + g->id, "grant expired " + g->id}));
+  EXPECT_EQ(f.audit_lines(),
+            (std::vector<std::string>{"grant added " + g->id, "grant expired " + g->id}));
   EXPECT_EQ(f.notified.back(), "grant.expired " + g->id);
   EXPECT_EQ(f.book->version(), v);  // expiry needs no poll: next_expiry told sessions when
   EXPECT_EQ(column(f.dir.db(), "SELECT ended FROM grants"), std::vector<std::string>{"1"});
@@ -177,7 +179,8 @@ TEST(grant_book, list_filters_and_shows_newest_first) {
   EXPECT_EQ(ids({}), (std::vector<std::string>{c->id, b->id, a->id}));
   EXPECT_EQ(ids({.active_only = true}), (std::vector<std::string>{b->id, a->id}));
   EXPECT_EQ(ids({.principal = "chatgpt-agent"}), (std::vector<std::string>{c->id, a->id}));
-  EXPECT_EQ(ids({.principal = "chatgpt-agent", .active_only = true}), std::vector<std::string>{a->id});
+  EXPECT_EQ(ids({.principal = "chatgpt-agent", .active_only = true}),
+            std::vector<std::string>{a->id});
   EXPECT_EQ(ids({.limit = 1}), std::vector<std::string>{c->id});
   f.now += 2h;
   EXPECT_TRUE(ids({.active_only = true}).empty());
@@ -189,7 +192,8 @@ TEST(grant_book, an_access_request_names_a_jit_rule_that_names_the_requester) {
   EXPECT_EQ(f.book->access_request(agent, "nope", 30min, "").error(), grant_error::unknown_rule);
   EXPECT_EQ(f.book->access_request(agent, "agents-read", 30min, "").error(), grant_error::not_jit);
   EXPECT_EQ(f.book->access_request(agent, "oncall-write", 9h, "").error(), grant_error::too_long);
-  EXPECT_EQ(f.book->access_request(who("stranger"), "oncall-write", 30min, "").error(), grant_error::not_a_principal);
+  EXPECT_EQ(f.book->access_request(who("stranger"), "oncall-write", 30min, "").error(),
+            grant_error::not_a_principal);
   auto by_group = f.book->access_request(who("etl-bot", {"agents"}), "oncall-write", 30min, "why");
   ASSERT_TRUE(by_group);
   EXPECT_EQ(by_group->principal, "etl-bot");

@@ -99,7 +99,8 @@ TEST(review_board, a_group_reviewer_approves_and_the_session_hears_once) {
   auto stored = f.board->get(*id);
   EXPECT_EQ(stored->state, review_state::approved);
   EXPECT_EQ(stored->decided, f.now);
-  EXPECT_EQ(f.audit_lines(), (std::vector<std::string>{"review pending " + *id, "review approved " + *id}));
+  EXPECT_EQ(f.audit_lines(),
+            (std::vector<std::string>{"review pending " + *id, "review approved " + *id}));
   EXPECT_EQ(f.audited[1].reviewer, "dba-carol");
   EXPECT_EQ(f.board->pending_count(), 0u);
 }
@@ -128,7 +129,8 @@ TEST(review_board, a_review_is_decided_once) {
   }
   // A non-reviewer learns nothing about its state: 403 before 409.
   EXPECT_EQ(f.board->decide(*id, true, who("mallory"), "").error(), review_error::not_a_reviewer);
-  EXPECT_EQ(f.board->decide(*id, true, who("chatgpt-agent", {"dba"}), "").error(), review_error::self_review);
+  EXPECT_EQ(f.board->decide(*id, true, who("chatgpt-agent", {"dba"}), "").error(),
+            review_error::self_review);
   EXPECT_EQ(o.count(), 1u);
   EXPECT_EQ(f.board->get(*id)->state, review_state::rejected);
 }
@@ -155,7 +157,8 @@ TEST(review_board, withdraw_ends_the_review_once) {
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error(), review_error::not_pending);
   EXPECT_EQ(f.board->get(*id)->state, review_state::expired);
-  EXPECT_EQ(f.audit_lines(), (std::vector<std::string>{"review pending " + *id, "review expired " + *id}));
+  EXPECT_EQ(f.audit_lines(),
+            (std::vector<std::string>{"review pending " + *id, "review expired " + *id}));
 
   auto id2 = f.board->open(f.statement_subject(), o.notify());
   f.board->withdraw(*id2, review_state::cancelled);
@@ -266,7 +269,8 @@ TEST(review_board, approving_an_access_review_makes_the_grant) {
   ASSERT_TRUE(id);
   auto v = f.book->version();
   EXPECT_TRUE(f.book->active_for("chatgpt-agent", f.now).rules.empty());
-  EXPECT_EQ(f.board->decide(*id, true, who("chatgpt-agent", {"dba"}), "").error(), review_error::self_review);
+  EXPECT_EQ(f.board->decide(*id, true, who("chatgpt-agent", {"dba"}), "").error(),
+            review_error::self_review);
 
   auto d = f.board->decide(*id, true, who("dba-carol", {"dba"}), "ok");
   ASSERT_TRUE(d);
@@ -278,10 +282,13 @@ TEST(review_board, approving_an_access_review_makes_the_grant) {
   auto g = f.book->get(d->grant_id);
   ASSERT_TRUE(g && *g);
   EXPECT_EQ((*g)->approver, "dba-carol");
+  EXPECT_EQ((*g)->from, *d->decided);  // in force from the decision on
+  EXPECT_EQ((*g)->until, *d->decided + std::chrono::minutes(30));
   EXPECT_EQ((*g)->review_id, *id);
   EXPECT_EQ((*g)->reason, "fix order 7");
-  EXPECT_EQ(f.audit_lines(), (std::vector<std::string>{"review pending " + *id, "grant added " + d->grant_id,
-                                                       "review approved " + *id}));
+  EXPECT_EQ(f.audit_lines(),
+            (std::vector<std::string>{"review pending " + *id, "grant added " + d->grant_id,
+                                      "review approved " + *id}));
   EXPECT_EQ(f.notified.back(), "review.approved " + *id);
 
   // A rejected request grants nothing.
@@ -293,7 +300,8 @@ TEST(review_board, approving_an_access_review_makes_the_grant) {
 
 TEST(review_board, an_access_approval_that_cannot_be_audited_grants_nothing) {
   review_fixture f;
-  auto subject = f.book->access_request(who("chatgpt-agent", {"agents"}), "oncall-write", std::chrono::minutes(30), "x");
+  auto subject = f.book->access_request(who("chatgpt-agent", {"agents"}), "oncall-write",
+                                        std::chrono::minutes(30), "x");
   auto id = f.board->open(*subject, {});
   f.audit_works = false;
   auto d = f.board->decide(*id, true, who("dba-carol", {"dba"}), "");

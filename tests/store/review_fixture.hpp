@@ -86,7 +86,8 @@ struct review_fixture {
       std::lock_guard lock(mutex);
       ++next_id;
       auto* p = static_cast<unsigned char*>(out);
-      for (std::size_t i = 0; i < n; ++i) p[n - 1 - i] = static_cast<unsigned char>(next_id >> (8 * (i % 8)));
+      for (std::size_t i = 0; i < n; ++i)
+        p[n - 1 - i] = static_cast<unsigned char>(next_id >> (8 * (i % 8)));
     };
   }
 

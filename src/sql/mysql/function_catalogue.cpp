@@ -26,16 +26,18 @@ static_assert(std::adjacent_find(std::begin(functions), std::end(functions),
 
 // Sorted bytewise. The clause and operator keywords of MariaDB 10.11 and
 // MySQL 8 that may stand before '(' (tests/sql/tools/gen_mysql_function_catalogue.py
-// lists those the server itself accepts there as NOT_FUNCTIONS).
+// lists those the server itself accepts there as NOT_FUNCTIONS). Some are
+// keywords only in context, and elsewhere name a stored function: query_scan
+// checks the context of `against`, `columns`, `of` and the select options.
+// (`escape`, `lateral`, `minus` and the interval units are left out: before a
+// parenthesis in an expression MariaDB calls a stored function of that name.)
 constexpr std::string_view keywords[] = {
     "against", "all", "and", "any", "as", "asc", "between", "binary", "by", "case", "character",
-    "check", "columns", "desc", "distinct", "distinctrow", "div", "else", "escape", "except",
-    "exists", "from", "fulltext", "having", "high_priority", "in", "index", "intersect", "is",
-    "join", "key", "lateral", "like", "minus", "not", "of", "on", "or", "order", "over",
-    "partition", "primary", "recursive", "regexp", "rlike", "row", "select", "some", "sounds",
-    "spatial", "sql_big_result", "sql_buffer_result", "sql_cache", "sql_calc_found_rows",
-    "sql_no_cache", "sql_small_result", "sql_tsi_day", "sql_tsi_hour", "sql_tsi_minute",
-    "sql_tsi_month", "sql_tsi_quarter", "sql_tsi_second", "sql_tsi_week", "sql_tsi_year",
+    "check", "columns", "desc", "distinct", "distinctrow", "div", "else", "except", "exists",
+    "from", "fulltext", "having", "high_priority", "in", "index", "intersect", "is", "join", "key",
+    "like", "not", "of", "on", "or", "order", "over", "partition", "primary", "recursive",
+    "regexp", "rlike", "row", "select", "some", "sounds", "spatial", "sql_big_result",
+    "sql_buffer_result", "sql_cache", "sql_calc_found_rows", "sql_no_cache", "sql_small_result",
     "straight_join", "table", "then", "union", "unique", "using", "values", "when", "where",
     "window", "with", "xor",
 };

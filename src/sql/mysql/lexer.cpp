@@ -17,6 +17,15 @@ bool is_ident(unsigned char c) {
 }
 bool is_control(unsigned char c) { return (c < 0x20 && !is_space(c)) || c == 0x7f; }
 
+// MySQL 8 optimizer hints (/*+ ... */) are comments to the lexer, but
+// SET_VAR changes session variables (foreign_key_checks, sql_mode...) for
+// the statement and RESOURCE_GROUP moves it to another resource group.
+bool sets_variables(std::string_view hint) {
+  std::string upper;
+  for (char c : hint) upper += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  return upper.find("SET_VAR") != std::string::npos || upper.find("RESOURCE_GROUP") != std::string::npos;
+}
+
 constexpr std::string_view multi_byte_operators[] = {"<=>", "->>", "<=", ">=", "<>", "!=", "<<",
                                                      ">>",  ":=",  "||", "&&", "->"};
 
@@ -66,6 +75,11 @@ bool lexer::open_block_comment() noexcept {
     const std::size_t close = sql_.find("*/", pos_ + 2);
     if (close == std::string_view::npos) {
       fail("a comment is not closed");
+      return false;
+    }
+    if (at(pos_ + 2) == '+' && sets_variables(sql_.substr(pos_ + 3, close - pos_ - 3))) {
+      fail("a MySQL 8 optimizer hint that sets session variables or resource groups (SET_VAR, "
+           "RESOURCE_GROUP) for the statement");
       return false;
     }
     pos_ = close + 2;
@@ -168,31 +182,37 @@ token lexer::word(std::size_t start) noexcept {
 }
 
 token lexer::number_or_word(std::size_t start) noexcept {
+  auto digit = [this](std::size_t k) { return is_digit(static_cast<unsigned char>(at(k))); };
+  auto exponent_at = [&](std::size_t k) {
+    const char e = at(k);
+    return (e == 'e' || e == 'E') &&
+           (digit(k + 1) || ((at(k + 1) == '+' || at(k + 1) == '-') && digit(k + 2)));
+  };
   std::size_t i = start;
-  while (is_digit(static_cast<unsigned char>(at(i)))) ++i;
-  const char c = at(i);
-  if (c == '.') {
-    ++i;
-    while (is_digit(static_cast<unsigned char>(at(i)))) ++i;
-  } else if ((c == 'x' || c == 'X' || c == 'b' || c == 'B') && i == start + 1 && sql_[start] == '0') {
-    // 0x1F and 0b01 are numbers; 0x1G and 0b2 are identifiers.
-    std::size_t j = i + 1;
-    const bool hex = c == 'x' || c == 'X';
-    while (has(j) && (hex ? is_hex(static_cast<unsigned char>(sql_[j])) : (sql_[j] == '0' || sql_[j] == '1'))) ++j;
-    if (j > i + 1 && !is_ident(static_cast<unsigned char>(at(j)))) {
-      pos_ = j;
-      return make(token_kind::number, start);
+  if (sql_[start] != '.') {
+    while (digit(i)) ++i;
+    const char c = at(i);
+    if ((c == 'x' || c == 'X' || c == 'b' || c == 'B') && i == start + 1 && sql_[start] == '0') {
+      // 0x1F and 0b01 are numbers; 0x1G and 0b2 are identifiers.
+      std::size_t j = i + 1;
+      const bool hex = c == 'x' || c == 'X';
+      while (has(j) && (hex ? is_hex(static_cast<unsigned char>(sql_[j])) : (sql_[j] == '0' || sql_[j] == '1'))) ++j;
+      if (j > i + 1 && !is_ident(static_cast<unsigned char>(at(j)))) {
+        pos_ = j;
+        return make(token_kind::number, start);
+      }
+      return word(start);
     }
-    return word(start);
+    if (c != '.' && !exponent_at(i) && is_ident(static_cast<unsigned char>(c)))
+      return word(start);  // 1abc is an identifier
   }
-  const char e = at(i);
-  if ((e == 'e' || e == 'E') &&
-      (is_digit(static_cast<unsigned char>(at(i + 1))) ||
-       ((at(i + 1) == '+' || at(i + 1) == '-') && is_digit(static_cast<unsigned char>(at(i + 2)))))) {
-    i += 2;
-    while (is_digit(static_cast<unsigned char>(at(i)))) ++i;
-  } else if (at(i - 1) != '.' && is_ident(static_cast<unsigned char>(e))) {
-    return word(start);  // 1abc is an identifier
+  if (at(i) == '.') {
+    ++i;
+    while (digit(i)) ++i;
+  }
+  if (exponent_at(i)) {
+    i += (at(i + 1) == '+' || at(i + 1) == '-') ? 2 : 1;
+    while (digit(i)) ++i;
   }
   pos_ = i;
   return make(token_kind::number, start);
@@ -275,61 +295,6 @@ token lexer::next() noexcept {
   previous_ident_ = t.kind == token_kind::word || t.kind == token_kind::quoted_identifier;
   t.spaced = spaced;
   return t;
-}
-
-namespace {
-
-void append_unquoted(std::string& out, std::string_view body, char quote, bool escapes) {
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    const char c = body[i];
-    if (escapes && c == '\\' && i + 1 < body.size()) {
-      const char e = body[++i];
-      switch (e) {
-        case '0': out += '\0'; break;
-        case 'b': out += '\b'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'Z': out += '\x1a'; break;
-        case '%': out += "\\%"; break;  // kept for LIKE, as the server does
-        case '_': out += "\\_"; break;
-        default: out += e; break;
-      }
-    } else if (c == quote && i + 1 < body.size() && body[i + 1] == quote) {
-      out += quote;
-      ++i;
-    } else {
-      out += c;
-    }
-  }
-}
-
-// `text` is a whole quoted token: opening quote, body, closing quote.
-std::string unquote(std::string_view text, lex_mode mode) {
-  std::string out;
-  if (text.size() < 2) return out;
-  const char q = text.front();
-  const bool escapes = q != '`' && !(q == '"' && mode.ansi_quotes) && !mode.no_backslash_escapes;
-  append_unquoted(out, text.substr(1, text.size() - 2), q, escapes);
-  return out;
-}
-
-}  // namespace
-
-std::string string_value(const token& t, lex_mode mode) { return unquote(t.text, mode); }
-
-std::string identifier_value(const token& t, lex_mode mode) {
-  switch (t.kind) {
-    case token_kind::word: return std::string(t.text);
-    case token_kind::quoted_identifier: return unquote(t.text, mode);
-    case token_kind::user_variable: {
-      const std::string_view name = t.text.substr(1);
-      if (!name.empty() && (name[0] == '\'' || name[0] == '"' || name[0] == '`'))
-        return unquote(name, mode);
-      return std::string(name);
-    }
-    default: return std::string(t.text);
-  }
 }
 
 }  // namespace gh::sql::mysql

@@ -6,7 +6,9 @@
 //  * Comments `# ...\n`, `-- ...\n` (two dashes then a control byte, a space or
 //    the end; `--1` is two minus signs) and `/* ... */` (no nesting: the first
 //    `*/` ends it). `--` followed by a byte >= 0x80 is an error: latin1 reads
-//    0xA0 as a space, so the server may see a comment where we would not.
+//    0xA0 as a space, so the server may see a comment where we would not. A
+//    MySQL 8 optimizer hint `/*+ ... */` naming SET_VAR or RESOURCE_GROUP is
+//    an error: it changes session state for the statement.
 //  * Executable comments `/*! ... */`, `/*!NNNNN ... */`, `/*M! ... */`,
 //    `/*M!NNNNNN ... */`: their content is code, whatever the version, and its
 //    tokens carry `executable`. A server skips a version it does not run by

@@ -52,6 +52,7 @@ class query_scan {
   void walk(std::size_t b, std::size_t e, cte_scope scope, bool query_mode);
   std::size_t word(std::size_t i, std::size_t e, cte_scope& scope, bool query_mode);
   std::size_t group(std::size_t i, const cte_scope& scope);
+  bool keyword_here(std::size_t i, const std::string& lower) const;
   std::size_t call(std::size_t i, std::size_t name_end, const cte_scope& scope);
   std::size_t into(std::size_t i, std::size_t e);
   std::size_t locking(std::size_t i, std::size_t e, bool query_mode);
