@@ -71,10 +71,12 @@ class outbound {
   bool rewritten_ = false;
 };
 
-template <class ClientStream>
+// ClientStream and ServerStream: a tcp::socket or an ssl::stream over one (a
+// TLS client; the data connection of a connector).
+template <class ClientStream, class ServerStream = net::tcp::socket>
 class pg_relay final : public drainable {
  public:
-  pg_relay(ClientStream& client, net::tcp::socket& server, session_context& ctx)
+  pg_relay(ClientStream& client, ServerStream& server, session_context& ctx)
       : client_(client),
         server_(server),
         ctx_(ctx),
@@ -82,6 +84,7 @@ class pg_relay final : public drainable {
         cin_(16 * 1024),
         sin_(32 * 1024),
         writer_(server.get_executor()),
+        expiry_(server.get_executor()),
         mailbox_(std::make_shared<hold_mailbox>(server.get_executor())) {
     ctx_.w.add_session(this);
   }
@@ -94,7 +97,7 @@ class pg_relay final : public drainable {
 
   net::awaitable<relay_end> run() {
     using namespace net::asio::experimental::awaitable_operators;
-    co_await (client_to_server() && server_to_client());
+    co_await (client_to_server() && server_to_client() && watch_expiry());
     co_return end_;
   }
 
@@ -126,10 +129,25 @@ class pg_relay final : public drainable {
     stopping_ = true;
     end_ = std::move(why);
     net::error_code ignored;
-    server_.cancel(ignored);
+    expiry_.cancel();
+    server_.lowest_layer().cancel(ignored);
     client_.lowest_layer().cancel(ignored);
     writer_.close();
     mailbox_->wake();
+  }
+
+  // A session does not outlive its identity: at the token's expiry (or
+  // identity.session_max) it ends, whatever it is doing, and nothing after
+  // that moment runs.
+  net::awaitable<void> watch_expiry() {
+    if (!ctx_.expires_at) co_return;
+    expiry_.expires_at(*ctx_.expires_at);
+    auto [ec] = co_await expiry_.async_wait(net::use_nothrow);
+    if (ec || stopping_) co_return;
+    spdlog::info("session {} principal={}: identity expired; ending the session", ctx_.id, ctx_.who.name);
+    finish({relay_end::reason::access_ended, "28000",
+            "terminating connection: the identity of principal \"" + ctx_.who.name +
+                "\" has expired (token exp or identity.session_max); reconnect with a fresh token"});
   }
 
   static relay_end shutting_down() {
@@ -623,7 +641,7 @@ class pg_relay final : public drainable {
   enum class copy_state : std::uint8_t { none, in, failed };
 
   ClientStream& client_;
-  net::tcp::socket& server_;
+  ServerStream& server_;
   session_context& ctx_;
   pg_gate gate_;
   pg_pipeline pipe_;
@@ -633,6 +651,7 @@ class pg_relay final : public drainable {
   outbound sout_;
   std::string scratch_;
   client_writer writer_;
+  net::asio::steady_timer expiry_;
   std::shared_ptr<hold_mailbox> mailbox_;
   copy_state copy_ = copy_state::none;
   bool stopping_ = false;

@@ -241,6 +241,9 @@ class pg_session {
       co_return;
     }
     spdlog::info("cancel request from {} for session {}", client_, target->session);
+    // A statement held for review is the session's running statement: the
+    // cancel withdraws the review. Whatever runs upstream is cancelled too.
+    if (target->interrupt) target->interrupt();
     co_await send_upstream_cancel(*target);
   }
 
