@@ -164,7 +164,7 @@ std::string_view mysql_response(bytes_view in) {
     if (step == response_step::complete && !t.complete()) return "complete but not done";
     if (step == response_step::malformed && !t.complete()) return "malformed but not done";
     if (t.rows() > fed) return "more rows than messages";
-    (void)decode_ok(as_bytes(m), caps);
+    if (const auto ok = decode_ok(as_bytes(m), caps)) (void)decode_session_state(ok->session_state);
     (void)decode_err(as_bytes(m));
     (void)decode_eof(as_bytes(m));
     (void)decode_column_definition(as_bytes(m), caps);

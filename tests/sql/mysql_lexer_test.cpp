@@ -101,6 +101,13 @@ TEST(mysql_lexer, executable_comments_are_code) {
   EXPECT_EQ(lex("/*! 'x' */").tokens, (strings{"s!:'x'"}));
 }
 
+TEST(mysql_lexer, executable_comments_some_server_may_skip_are_conditional) {
+  std::vector<bool> conditional;
+  lexer lx("/*!40101 a */ /*!50700 b */ /*M! c */ /*! d */ /*!100500 e */ f", {});
+  for (token t = lx.next(); t.kind == token_kind::word; t = lx.next()) conditional.push_back(t.conditional);
+  EXPECT_EQ(conditional, (std::vector<bool>{false, true, true, false, true, false}));
+}
+
 TEST(mysql_lexer, executable_comments_refuse_what_a_skipping_server_reads_otherwise) {
   EXPECT_NE(lex("/*!99999 '*/' */").error, "");
   EXPECT_NE(lex("/*!99999 `*/` */").error, "");

@@ -63,6 +63,19 @@ bool next_statement(lexer& lx, statement_tokens& s, bool& at_end) {
   }
 }
 
+// What the session tracks (the database, sql_mode, the character set,
+// prepared statements) must be certain: a server may skip a conditional
+// executable comment, and the session would then follow a change that never
+// happened (`/*!99999 USE other */`).
+bool tracked_from_conditional_comment(const statement_tokens& s, const statement_rule& rule) {
+  const bool tracked = !rule.settings.empty() || !rule.prepared_name.empty() ||
+                       rule.next_mode || rule.next_mode_unknown;
+  if (!tracked) return false;
+  for (const auto& t : s.tokens)
+    if (t.conditional) return true;
+  return false;
+}
+
 }  // namespace
 
 statement_rule rule_for(rule_context& c, std::size_t b) {
@@ -125,6 +138,13 @@ classification classify_text(std::string_view text, const classify_options& opti
     query_scan scan(s, options, facts);
     rule_context c{s, options, facts, scan, nesting};
     statement_rule rule = rule_for(c, 0);
+    if (tracked_from_conditional_comment(s, rule)) {
+      facts.structure.raise(statement_class::unknown,
+                            "a change the session tracks (database, sql_mode, character set, "
+                            "prepared statement) inside an executable comment a server may skip");
+      rule.next_mode.reset();
+      rule.next_mode_unknown = true;
+    }
     add(assemble(rule, facts));
     if (rule.next_mode) {
       mode = *rule.next_mode;

@@ -37,6 +37,7 @@ token lexer::make(token_kind kind, std::size_t start) noexcept {
   t.text = sql_.substr(start, pos_ - start);
   t.offset = start;
   t.executable = in_executable_;
+  t.conditional = in_executable_ && in_conditional_;
   return t;
 }
 
@@ -94,7 +95,16 @@ bool lexer::open_block_comment() noexcept {
   // else after the marker is already content.
   bool version = true;
   for (std::size_t i = 0; i < 5; ++i) version = version && is_digit(at(pos_ + i));
-  if (version) pos_ += is_digit(at(pos_ + 5)) ? 6 : 5;
+  std::uint32_t number = 0;
+  if (version) {
+    const std::size_t digits = is_digit(at(pos_ + 5)) ? 6 : 5;
+    for (std::size_t i = 0; i < digits; ++i) number = number * 10 + static_cast<std::uint32_t>(at(pos_ + i) - '0');
+    pos_ += digits;
+  }
+  // Every supported server (MariaDB 10+, MySQL 5.7+) runs /*! and /*!NNNNN
+  // below 50700; MySQL skips /*M!, MariaDB skips 50700-99999, and higher
+  // versions depend on the server's own.
+  in_conditional_ = maria || number >= 50700;
   in_executable_ = true;
   return true;
 }

@@ -11,7 +11,8 @@
 //    an error: it changes session state for the statement.
 //  * Executable comments `/*! ... */`, `/*!NNNNN ... */`, `/*M! ... */`,
 //    `/*M!NNNNNN ... */`: their content is code, whatever the version, and its
-//    tokens carry `executable`. A server skips a version it does not run by
+//    tokens carry `executable` (and `conditional` when some supported server
+//    may skip the comment: /*M!, or a version from 50700). A server skips a version it does not run by
 //    scanning to the first `*/`; so a `*/` inside a string, identifier or line
 //    comment within one is an error (the two readings would end it at different
 //    places), as are a nested executable comment, a `;` inside one, and one left
@@ -63,6 +64,9 @@ struct token {
   std::string_view text;  // a view into the SQL text
   std::size_t offset = 0;
   bool executable = false;  // inside an executable comment
+  // Inside one some supported server may skip (/*M!, or a version from
+  // 50700 up): what the session tracks must not come from it.
+  bool conditional = false;
   // Whitespace or a comment came between this token and the previous one.
   bool spaced = false;
 };
@@ -102,6 +106,7 @@ class lexer {
   lex_mode mode_;
   std::size_t pos_ = 0;
   bool in_executable_ = false;
+  bool in_conditional_ = false;
   bool previous_ident_ = false;   // the last token was a word or quoted identifier
   bool ident_after_dot_ = false;  // the last token was a '.' right after one
   bool done_ = false;

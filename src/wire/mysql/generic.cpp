@@ -63,6 +63,29 @@ expected<eof_packet, codec_error> decode_eof(bytes_view payload) {
   return eof;
 }
 
+expected<std::vector<session_state_change>, codec_error> decode_session_state(std::string_view state) {
+  std::vector<session_state_change> out;
+  payload_reader r(state);
+  while (!r.done()) {
+    std::uint8_t type = 0;
+    std::string_view data;
+    if (!r.u8(type) || !r.lenenc_string(data)) return fail(codec_error::truncated);
+    session_state_change c;
+    c.type = static_cast<session_track>(type);
+    payload_reader d(data);
+    if (c.type == session_track::system_variables) {
+      if (!d.lenenc_string(c.name) || !d.lenenc_string(c.value)) return fail(codec_error::truncated);
+    } else if (c.type == session_track::schema) {
+      if (!d.lenenc_string(c.name)) return fail(codec_error::truncated);
+    } else {
+      c.value = d.rest();
+    }
+    if (!d.done()) return fail(codec_error::trailing_bytes);
+    out.push_back(c);
+  }
+  return out;
+}
+
 void encode_ok_payload(std::string& out, const ok_packet& ok, capabilities caps) {
   payload_builder b(out);
   b.u8(ok.header).lenenc(ok.affected_rows).lenenc(ok.last_insert_id);

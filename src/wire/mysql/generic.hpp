@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/bytes.hpp"
 #include "common/expected.hpp"
@@ -42,6 +43,23 @@ struct eof_packet {
   std::uint16_t warnings = 0;
   std::uint16_t status = 0;
 };
+
+// The session state changes an OK reports (CLIENT_SESSION_TRACK and
+// SERVER_SESSION_STATE_CHANGED): the server's own word on what a statement
+// changed, which a session can check its tracking against.
+// https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_basic_ok_packet.html
+//   (int<1> type | lenenc data)*; system variable: lenenc name, lenenc value;
+//   schema: lenenc name; others kept raw.
+enum class session_track : std::uint8_t {
+  system_variables = 0, schema = 1, state_change = 2, gtids = 3,
+  transaction_characteristics = 4, transaction_state = 5,
+};
+struct session_state_change {
+  session_track type = session_track::state_change;
+  std::string_view name;   // system variable name, or the schema
+  std::string_view value;  // system variable value; raw data for the other types
+};
+expected<std::vector<session_state_change>, codec_error> decode_session_state(std::string_view state);
 
 // A payload this short starting with 0xFE is an EOF (or an OK ending a result
 // set); a longer one is a row whose first column is at least 2^24 bytes.

@@ -15,7 +15,20 @@ TEST(mysql_generic, ok_with_session_state_and_affected_rows) {
   const auto ok = decode_ok(bytes_of(p[0]), session);
   ASSERT_TRUE(ok);
   EXPECT_TRUE(ok->status & status::session_state_changed);
-  EXPECT_NE(ok->session_state.find("gh"), std::string_view::npos);  // the schema it switched to
+  const auto changes = decode_session_state(ok->session_state);
+  ASSERT_TRUE(changes);
+  ASSERT_EQ(changes->size(), 1u);
+  EXPECT_EQ((*changes)[0].type, session_track::schema);  // the database it switched to
+  EXPECT_EQ((*changes)[0].name, "gh");
+  const std::string vars("\x00\x0e\x08sql_mode\x04" "ANSI\x05\x02\x01T", 20);
+  const auto v = decode_session_state(vars);
+  ASSERT_TRUE(v);
+  ASSERT_EQ(v->size(), 2u);
+  EXPECT_EQ((*v)[0].type, session_track::system_variables);
+  EXPECT_EQ((*v)[0].name, "sql_mode");
+  EXPECT_EQ((*v)[0].value, "ANSI");
+  EXPECT_EQ((*v)[1].type, session_track::transaction_state);
+  EXPECT_FALSE(decode_session_state(std::string("\x01\x05\x02gh", 5)));  // runs past its data
 
   const std::string affected = payloads_of("be_ok_affected_rows")[0];
   const auto a = decode_ok(bytes_of(affected), session);

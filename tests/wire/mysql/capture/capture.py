@@ -17,6 +17,7 @@ password) are not made here: MariaDB has no caching_sha2_password.
 """
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -214,6 +215,8 @@ def main():
                     print(f"  {d}{i}: seq={p[3]} len={len(p) - 4} first={p[4:5].hex()} {p[4:40]!r}")
         for fixture, title, d, first, count in cuts:
             write_fixture(out_dir, fixture, title, source, streams[d][first:first + count])
+    if args:
+        shutil.rmtree(tmp, ignore_errors=True)  # the recordings, the key and the CSV
     print(out_dir)
 
 
