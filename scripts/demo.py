@@ -36,7 +36,9 @@ CONFIG = """\
 # Gatehouse demo configuration (written by scripts/demo.py).
 gateway:
   postgres: {{ listen: "127.0.0.1:{port}" }}
+  http: {{ listen: "127.0.0.1:{http_port}" }}     # reviews, grants, /metrics
   store: "sqlite:{workdir}/state.db"
+  review_timeout: 15m
 
 identity:
   service_tokens:
@@ -75,9 +77,10 @@ def main():
             agent = new_token("chatgpt-agent", ["agents"])
             reviewer = new_token("dba-alice", ["dba"])
             port = port_or_free(6432)
+            http_port = port_or_free(8080)
             config_path = os.path.join(workdir, "gatehouse.yaml")
             with open(config_path, "w") as f:
-                f.write(CONFIG.format(port=port, workdir=workdir, agent_sha=agent.sha256,
+                f.write(CONFIG.format(port=port, http_port=http_port, workdir=workdir, agent_sha=agent.sha256,
                                       reviewer_sha=reviewer.sha256, pg_port=pg.port))
             env = dict(os.environ, APP_DB_PASSWORD=app.password)
             log_path = os.path.join(workdir, "gatehouse.log")
@@ -93,11 +96,14 @@ def main():
 
                 Try it as the agent:
                   psql "$DATABASE_URL" -c 'SELECT * FROM orders'          # a read: runs
-                  psql "$DATABASE_URL" -c "UPDATE orders SET total = 0"   # a write: held for a reviewer
+                  psql "$DATABASE_URL" -c "UPDATE orders SET total = 0"   # a write: waits for a reviewer
+                  psql "$DATABASE_URL" -c "DROP TABLE orders"              # ddl: waits too
 
-                As the reviewer (dba-alice):
+                As the reviewer (dba-alice), in another terminal:
+                  export GATEHOUSE_SERVER=http://127.0.0.1:{http_port}
                   export GATEHOUSE_TOKEN={reviewer.value}
-                  {gatehouse_bin} review list --server http://127.0.0.1:{port + 1}
+                  {gatehouse_bin} review list
+                  {gatehouse_bin} review approve <id>      # or: review reject <id> --comment "why"
 
                 The audit log:
                   {gatehouse_bin} audit search --config {config_path} --principal chatgpt-agent
