@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "common/encoding.hpp"
+#include "audit/event.hpp"
 #include "gateway/io_buffer.hpp"
 #include "gateway/pg_relay.hpp"
 #include "gateway/pg_upstream.hpp"
@@ -137,8 +138,31 @@ class pg_session {
     co_await asio::async_write(s, asio::buffer(bytes), use_nothrow);
   }
 
+  // Session events (opened, closed, refused at startup) go to the audit log
+  // like statements. Before authentication the principal is unknown: the
+  // user name a client claimed is only part of the text.
+  void audit_session(std::string_view decision, std::string text, std::string error = {}) {
+    audit::event e;
+    e.kind = audit::event_kind::session;
+    e.time = std::chrono::system_clock::now();
+    e.principal = principal_;
+    e.session = id_;
+    e.client = client_;
+    e.connection = connection_;
+    e.statement = std::move(text);
+    e.decision = decision;
+    e.error = std::move(error);
+    w_.audit().append(e);
+    if (!w_.audit().flush())
+      spdlog::error("session {}: the audit log cannot be written: {}", id_, w_.audit().last_error());
+  }
+
   template <class Stream>
   net::awaitable<void> fatal(Stream& s, std::string sqlstate, std::string message, std::string hint = {}) {
+    if (!principal_.empty() || !claimed_user_.empty())
+      audit_session("deny",
+                    principal_.empty() ? "login refused for user \"" + claimed_user_ + "\"" : "session refused",
+                    sqlstate + " " + message);
     std::string out;
     pg::notice n;
     n.severity = "FATAL";
@@ -282,6 +306,8 @@ class pg_session {
     std::string user(sm.get("user"));
     std::string database(sm.get("database"));
     if (database.empty()) database = user;
+    claimed_user_ = user;
+    connection_ = database;
     if (user.empty()) co_return co_await fatal(s, "28000", "no user name given: connect as your principal's name");
     if (sm.has("replication") && !falsy(sm.get("replication")))
       co_return co_await fatal(s, "42501", "replication connections are not allowed through the gateway");
@@ -310,6 +336,7 @@ class pg_session {
                    who.error().reason);
       co_return co_await fatal(s, "28P01", "password authentication failed for user \"" + user + "\"");
     }
+    principal_ = who->name;  // the token proves who is asking, whatever user it claimed
     if (who->name != user) {
       spdlog::warn("session {} from {}: user \"{}\" is not the token's principal \"{}\"", id_, client_, user, who->name);
       co_return co_await fatal(s, "28000", "user \"" + user + "\" is not the principal the token names",
@@ -370,6 +397,8 @@ class pg_session {
       co_await write(s, out);
       spdlog::info("session {} opened principal={} connection={} client={} tls={} read_only={}", id_, ctx.who.name,
                    conn->name, client_, tls, ctx.read_only);
+      audit_session("allow", std::string("session opened (tls=") + (tls ? "on" : "off") +
+                                 ", read_only=" + (ctx.read_only ? "on" : "off") + ")");
       end = co_await relay.run();
       svc_.cancels().release(key);
     }
@@ -386,6 +415,7 @@ class pg_session {
     net::error_code ignored;
     upstream->socket.close(ignored);
     spdlog::info("session {} closed principal={} connection={}", id_, ctx.who.name, conn->name);
+    audit_session("closed", "session closed", end.sqlstate.empty() ? std::string() : end.sqlstate + " " + end.message);
   }
 
   worker& w_;
@@ -396,6 +426,9 @@ class pg_session {
   asio::steady_timer deadline_;
   std::string id_;
   std::string client_ = "unknown";
+  std::string claimed_user_;   // the startup user, before the token proves it
+  std::string principal_;      // once authenticated
+  std::string connection_;
   bool loopback_ = false;
   bool timed_out_ = false;
 };

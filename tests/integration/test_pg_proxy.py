@@ -312,3 +312,22 @@ def test_startup_values_that_change_lexing_are_refused(gateway, param, value):
     reply = raw_startup(gateway.port, {"user": "chatgpt-agent", "database": "app", param: value})
     assert reply[:1] == b"E" and b"C42501" in reply, reply
     assert b"not allowed" in reply or b"must stay on" in reply
+
+
+def test_sessions_and_refused_logins_are_audited(gateway, tokens):
+    bad = tokens["agent"].__class__("chatgpt-agent", "gh_" + "B" * 43, "")
+    with pytest.raises(psycopg.OperationalError):
+        connect(gateway, bad)
+    with connect(gateway, tokens["other"]) as c:
+        c.execute("SELECT 1")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = audit_lines(gateway)
+        refused = [l for l in lines if 'login refused for user "chatgpt-agent"' in l["statement"]]
+        opened = [l for l in lines if l["principal"] == "other-agent" and l["statement"].startswith("session opened")]
+        if refused and opened:
+            break
+        time.sleep(0.1)
+    assert refused and refused[0]["principal"] == "" and "28P01" in refused[0]["error"]
+    assert opened
+    assert "gh_" + "B" * 43 not in json.dumps(lines)
