@@ -331,3 +331,20 @@ def test_sessions_and_refused_logins_are_audited(gateway, tokens):
     assert refused and refused[0]["principal"] == "" and "28P01" in refused[0]["error"]
     assert opened
     assert "gh_" + "B" * 43 not in json.dumps(lines)
+
+
+def test_check_command_explains_decisions(gateway):
+    def check(principal, sql, *extra):
+        return gateway.cli("check", "--config", gateway.config_path, "--principal", principal, "--connection", "app",
+                           *extra, sql, check=False)
+
+    r = check("chatgpt-agent", "SELECT * FROM orders", "--groups", "agents")
+    assert r.returncode == 0 and r.stdout.startswith("allow (read) by rule agents-read"), r.stdout + r.stderr
+    r = check("chatgpt-agent", "WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d", "--json")
+    assert r.returncode == 1
+    out = json.loads(r.stdout)
+    assert out["decision"] == "deny" and out["class"] == "write" and out["tables"] == ["public.orders"]
+    r = check("other-agent", "SELECT * FROM secrets", "--json")
+    out = json.loads(r.stdout)
+    assert r.returncode == 1 and out["decision"] == "deny" and out["rule"] == "other-orders"
+    assert "public.secrets" in out["reason"]
