@@ -34,6 +34,7 @@ void sqlite_stmt::reset() noexcept {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
+void sqlite_stmt::reset_keep_bindings() noexcept { sqlite3_reset(stmt_); }
 
 std::int64_t sqlite_stmt::column_int(int c) const noexcept { return sqlite3_column_int64(stmt_, c); }
 bool sqlite_stmt::column_is_null(int c) const noexcept {
@@ -50,12 +51,14 @@ std::string_view sqlite_stmt::column_blob(int c) const noexcept {
   return p ? std::string_view(p, static_cast<std::size_t>(n)) : std::string_view();
 }
 
-expected<sqlite_db, std::string> sqlite_db::open(const std::string& path, open_mode mode) {
+expected<sqlite_db, std::string> sqlite_db::open(const std::string& path, open_mode mode,
+                                                 thread_use use) {
   sqlite3* raw = nullptr;
-  // Default (serialized) threading: a handle given to other code stays safe
-  // even if it is shared across threads.
+  // Serialized by default: a handle given to other code stays safe even if
+  // it is shared across threads.
   int flags = mode == open_mode::read_only ? SQLITE_OPEN_READONLY
                                            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  flags |= use == thread_use::shared ? SQLITE_OPEN_FULLMUTEX : SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   sqlite_db db(raw);  // owns it even when open failed
   if (rc != SQLITE_OK)

@@ -21,6 +21,14 @@ enum class open_mode : std::uint8_t {
   read_only,   // for `audit search` / `audit verify`: never writes the file
 };
 
+// Who may use a connection. SQLite's default (serialized) takes the
+// connection's mutex in every call, binds included; a connection that one
+// owner uses from one thread at a time does not need it.
+enum class thread_use : std::uint8_t {
+  shared,        // any thread, any time (SQLite's serialized mode)
+  one_at_a_time, // one thread at a time, the owner serialising (multi-thread mode)
+};
+
 // A prepared statement. Bind indexes start at 1, column indexes at 0.
 class sqlite_stmt {
  public:
@@ -46,6 +54,10 @@ class sqlite_stmt {
   int step() noexcept;
   // Ready for the next execution; bindings are cleared.
   void reset() noexcept;
+  // Ready for the next execution, bindings kept (static ones still point at
+  // the caller's bytes): for a statement whose every parameter is bound
+  // again before each step.
+  void reset_keep_bindings() noexcept;
 
   std::int64_t column_int(int c) const noexcept;
   bool column_is_null(int c) const noexcept;
@@ -62,7 +74,8 @@ class sqlite_db {
   // Opens `path`. read_write sets journal_mode=WAL and synchronous=NORMAL
   // (durable at each checkpoint, never corrupt on a crash); both modes set a
   // busy_timeout so that the gateway's connections wait for each other.
-  static expected<sqlite_db, std::string> open(const std::string& path, open_mode mode);
+  static expected<sqlite_db, std::string> open(const std::string& path, open_mode mode,
+                                               thread_use use = thread_use::shared);
 
   sqlite_db(sqlite_db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
   sqlite_db& operator=(sqlite_db&& o) noexcept;

@@ -40,7 +40,11 @@ CREATE TABLE IF NOT EXISTS journal_offsets (
 }  // namespace
 
 expected<sqlite_store, std::string> sqlite_store::open(const std::string& path, open_mode mode) {
-  auto db = sqlite_db::open(path, mode);
+  // The read-write store is the ingester's alone, used under its pass lock:
+  // one thread at a time, so SQLite need not lock in every call.
+  auto db = sqlite_db::open(path, mode,
+                            mode == open_mode::read_write ? thread_use::one_at_a_time
+                                                          : thread_use::shared);
   if (!db) return unexpected(db.error());
   sqlite_store store(std::move(*db));
   if (mode == open_mode::read_write) {
@@ -117,7 +121,11 @@ expected<void, std::string> sqlite_store::insert_event(std::uint64_t seq, const 
                                                        std::string_view hash) {
   encode_tables(ev.tables, tables_text_);
   bind_event_row(insert_, static_cast<std::int64_t>(seq), ev, tables_text_, prev_hash, hash);
-  return run(insert_);
+  int rc = insert_.step();
+  // Every parameter is bound again before the next step: clearing is waste.
+  insert_.reset_keep_bindings();
+  if (rc != SQLITE_DONE) return unexpected(db_.error_text());
+  return {};
 }
 
 expected<void, std::string> sqlite_store::set_offset(std::string_view file, std::uint64_t offset) {

@@ -29,7 +29,9 @@ namespace gh::store {
 
 class sqlite_store {
  public:
-  // read_write creates the schema when missing; read_only requires it.
+  // read_write creates the schema when missing; read_only requires it. A
+  // read_write store is for one owner (the ingester) using it from one
+  // thread at a time.
   static expected<sqlite_store, std::string> open(const std::string& path, open_mode mode);
 
   sqlite_db& db() noexcept { return db_; }
