@@ -104,6 +104,9 @@ struct limits_section {
   std::chrono::seconds auth_timeout{10};
   std::uint32_t max_connections = 1000;
   std::uint32_t max_connections_per_address = 200;
+  std::uint32_t statement_depth_max = 1000;       // nesting the classifier follows; deeper: unknown
+  std::uint32_t failed_logins_per_address = 20;   // per minute, then refused until the minute passes
+  std::uint32_t failed_logins_per_principal = 10; // per minute, per user name claimed
 };
 
 // Where review and grant events are posted (issue 6). The URL is a secret:

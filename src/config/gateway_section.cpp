@@ -90,7 +90,8 @@ gateway_section read_gateway(const context& cx, const located& at) {
 
 limits_section read_limits(const context& cx, const located& at) {
   map_reader m(cx, at, {"startup_message_max", "message_max", "statement_max", "auth_timeout",
-                        "max_connections", "max_connections_per_address"});
+                        "max_connections", "max_connections_per_address", "statement_depth_max",
+                        "failed_logins_per_address", "failed_logins_per_principal"});
   limits_section l;
   constexpr std::int64_t gib = 1024 * 1024 * 1024;
   l.startup_message_max = read_size(cx, m, "startup_message_max", l.startup_message_max, 1024, 1024 * 1024);
@@ -99,6 +100,11 @@ limits_section read_limits(const context& cx, const located& at) {
   l.max_connections = read_size(cx, m, "max_connections", l.max_connections, 1, 1000000);
   l.max_connections_per_address =
       read_size(cx, m, "max_connections_per_address", l.max_connections_per_address, 1, 1000000);
+  l.statement_depth_max = read_size(cx, m, "statement_depth_max", l.statement_depth_max, 16, 4000);
+  l.failed_logins_per_address =
+      read_size(cx, m, "failed_logins_per_address", l.failed_logins_per_address, 1, 1000000);
+  l.failed_logins_per_principal =
+      read_size(cx, m, "failed_logins_per_principal", l.failed_logins_per_principal, 1, 1000000);
   if (auto v = m.find("auth_timeout")) l.auth_timeout = duration(cx, *v, std::chrono::seconds(1));
   if (l.statement_max > l.message_max)
     cx.fail(m.find("statement_max") ? m.find("statement_max")->line : at.line, "limits.statement_max",

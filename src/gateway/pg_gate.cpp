@@ -10,6 +10,9 @@ namespace {
 }  // namespace
 
 pg_gate::pg_gate(session_context& ctx) : ctx_(ctx), paths_(ctx.search_path) {
+  classify_options_.read_functions = ctx_.conn->read_functions;
+  classify_options_.max_statement_bytes = ctx_.svc.cfg().limits.statement_max;
+  classify_options_.max_depth = ctx_.svc.cfg().limits.statement_depth_max;
   scratch_.principal = ctx_.who.name;
   scratch_.session = ctx_.id;
   scratch_.client = ctx_.client;
@@ -17,7 +20,7 @@ pg_gate::pg_gate(session_context& ctx) : ctx_(ctx), paths_(ctx.search_path) {
 }
 
 std::shared_ptr<const sql::classification> pg_gate::classify(std::string_view sql) {
-  return ctx_.w.classifier().classify(sql, ctx_.conn, ctx_.conn->read_functions);
+  return ctx_.w.classifier().classify(sql, ctx_.conn, classify_options_);
 }
 
 pg_gate::slot_state& pg_gate::open_slot() {

@@ -20,6 +20,7 @@
 #include "gateway/session_context.hpp"
 #include "policy/decide.hpp"
 #include "sql/classification.hpp"
+#include "sql/pg/classify.hpp"
 
 namespace gh::gateway {
 
@@ -131,6 +132,7 @@ class pg_gate {
   audit::event scratch_;   // reused so that recording allocates nothing in steady state
   std::vector<sql::table_name> resolved_;
   search_path_candidates paths_;
+  sql::pg::classify_options classify_options_;
   int paths_in_flight_ = 0;
   char tx_status_ = 'I';
   std::uint64_t grants_version_ = 0;

@@ -80,13 +80,19 @@ bool falsy(std::string_view v) {
 
 class pg_session {
  public:
-  pg_session(tcp::socket sock, worker& w)
-      : w_(w), svc_(w.svc()), sock_(std::move(sock)), in_(8192), deadline_(sock_.get_executor()) {
+  pg_session(tcp::socket sock, worker& w, bool over_capacity)
+      : over_capacity_(over_capacity),
+        w_(w), svc_(w.svc()), sock_(std::move(sock)), in_(8192), deadline_(sock_.get_executor()) {
     net::error_code ec;
     auto ep = sock_.remote_endpoint(ec);
     if (!ec) {
-      client_ = ep.address().to_string() + ":" + std::to_string(ep.port());
-      loopback_ = ep.address().is_loopback();
+      auto addr = ep.address();
+      // A dual-stack listener shows IPv4 peers as ::ffff:a.b.c.d.
+      if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+        addr = net::asio::ip::make_address_v4(net::asio::ip::v4_mapped, addr.to_v6());
+      address_ = addr.to_string();
+      client_ = address_ + ":" + std::to_string(ep.port());
+      loopback_ = addr.is_loopback();
     }
     sock_.set_option(tcp::no_delay(true), ec);
     id_ = "s-" + to_hex(random_bytes(svc_.rng(), 6));
@@ -94,9 +100,14 @@ class pg_session {
 
   net::awaitable<void> run() {
     svc_.active_sessions.fetch_add(1, std::memory_order_relaxed);
+    // Over a limit, the session still reads the startup packet (answering an
+    // SSLRequest with N) so that clients show the 53300 as PostgreSQL's own
+    // "too many clients" rather than a broken TLS negotiation.
+    admitted_ = svc_.admission().enter(address_);
     arm_deadline();
     co_await startup_on_plain();
     deadline_.cancel();
+    if (admitted_) svc_.admission().leave(address_);
     svc_.active_sessions.fetch_sub(1, std::memory_order_relaxed);
   }
 
@@ -308,6 +319,16 @@ class pg_session {
     if (database.empty()) database = user;
     claimed_user_ = user;
     connection_ = database;
+    if (over_capacity_) {
+      spdlog::warn("connection from {} refused: limits.max_connections ({}) reached", client_,
+                   svc_.cfg().limits.max_connections);
+      co_return co_await fatal(s, "53300", "sorry, too many clients already");
+    }
+    if (!admitted_) {
+      spdlog::warn("connection from {} refused: limits.max_connections_per_address ({}) reached", client_,
+                   svc_.cfg().limits.max_connections_per_address);
+      co_return co_await fatal(s, "53300", "too many connections from your address");
+    }
     if (user.empty()) co_return co_await fatal(s, "28000", "no user name given: connect as your principal's name");
     if (sm.has("replication") && !falsy(sm.get("replication")))
       co_return co_await fatal(s, "42501", "replication connections are not allowed through the gateway");
@@ -322,6 +343,13 @@ class pg_session {
       co_return co_await fatal(s, "28000", "the gateway requires TLS for connections that are not from loopback",
                                "Connect with sslmode=require.");
 
+    if (auto wait = svc_.admission().login_blocked_for(address_, user, std::chrono::steady_clock::now())) {
+      spdlog::warn("session {} from {}: login for user \"{}\" refused: too many failed logins (limits.failed_logins_*)",
+                   id_, client_, user);
+      co_return co_await fatal(s, "53300",
+                               "too many failed logins from this address or for this user; try again in " +
+                                   std::to_string(wait) + "s");
+    }
     pg::encode_auth_cleartext(out);
     co_await write(s, out);
     auto password = co_await read_password(s);
@@ -334,6 +362,7 @@ class pg_session {
     if (!who) {
       spdlog::warn("session {} from {}: authentication failed for user \"{}\": {}", id_, client_, user,
                    who.error().reason);
+      svc_.admission().login_failed(address_, user, std::chrono::steady_clock::now());
       co_return co_await fatal(s, "28P01", "password authentication failed for user \"" + user + "\"");
     }
     principal_ = who->name;  // the token proves who is asking, whatever user it claimed
@@ -418,6 +447,8 @@ class pg_session {
     audit_session("closed", "session closed", end.sqlstate.empty() ? std::string() : end.sqlstate + " " + end.message);
   }
 
+  bool over_capacity_;
+  bool admitted_ = false;
   worker& w_;
   services& svc_;
   tcp::socket sock_;
@@ -426,6 +457,7 @@ class pg_session {
   asio::steady_timer deadline_;
   std::string id_;
   std::string client_ = "unknown";
+  std::string address_ = "unknown";  // the client's IP address, for per-address limits
   std::string claimed_user_;   // the startup user, before the token proves it
   std::string principal_;      // once authenticated
   std::string connection_;
@@ -435,8 +467,8 @@ class pg_session {
 
 }  // namespace
 
-net::awaitable<void> run_pg_session(tcp::socket socket, worker& w) {
-  pg_session session(std::move(socket), w);
+net::awaitable<void> run_pg_session(tcp::socket socket, worker& w, bool over_capacity) {
+  pg_session session(std::move(socket), w, over_capacity);
   co_await session.run();
 }
 

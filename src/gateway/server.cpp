@@ -52,22 +52,10 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<std::uniqu
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
-    if (svc.active_sessions.load(std::memory_order_relaxed) >= svc.cfg().limits.max_connections) {
-      // Over the limit: PostgreSQL's own answer, 53300, before any startup.
-      spdlog::warn("connection refused: {} sessions already open (limits.max_connections)",
-                   svc.cfg().limits.max_connections);
-      asio::co_spawn(w.io(), [](tcp::socket s) -> net::awaitable<void> {
-        std::string out;
-        wire::pg::notice n;
-        n.severity = "FATAL";
-        n.sqlstate = "53300";
-        n.message = "sorry, too many clients already";
-        wire::pg::encode_error(out, n);
-        co_await asio::async_write(s, asio::buffer(out), use_nothrow);
-      }(std::move(sock)), asio::detached);
-      continue;
-    }
-    asio::co_spawn(w.io(), run_pg_session(std::move(sock), w), asio::detached);
+    // Over the limit the session answers 53300 itself, after reading the
+    // startup packet as PostgreSQL does, and holds nothing upstream.
+    const bool over = svc.active_sessions.load(std::memory_order_relaxed) >= svc.cfg().limits.max_connections;
+    asio::co_spawn(w.io(), run_pg_session(std::move(sock), w, over), asio::detached);
   }
 }
 

@@ -49,6 +49,8 @@ services::services(config::config cfg)
     : cfg_(std::move(cfg)),
       rng_(system_random()),
       cancels_(rng_),
+      admission_(admission_limits{cfg_.limits.max_connections_per_address, cfg_.limits.failed_logins_per_address,
+                                  cfg_.limits.failed_logins_per_principal, std::chrono::seconds(60)}),
       tokens_(build_tokens(cfg_)),
       oidc_(build_oidc(cfg_)) {
   if (cfg_.gateway.postgres && cfg_.gateway.postgres->tls) pg_tls_ = make_server_tls(*cfg_.gateway.postgres->tls);

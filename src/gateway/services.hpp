@@ -12,6 +12,7 @@
 
 #include "common/random.hpp"
 #include "config/config.hpp"
+#include "gateway/admission.hpp"
 #include "gateway/cancel_registry.hpp"
 #include "gateway/grant_book.hpp"
 #include "gateway/identity_service.hpp"
@@ -36,6 +37,7 @@ class services {
   const config::config& cfg() const noexcept { return cfg_; }
   const random_source& rng() const noexcept { return rng_; }
   cancel_registry& cancels() noexcept { return cancels_; }
+  class admission& admission() noexcept { return admission_; }
   // TLS for the PostgreSQL listener; null when it has none.
   boost::asio::ssl::context* pg_tls() const noexcept { return pg_tls_.get(); }
 
@@ -62,6 +64,7 @@ class services {
   config::config cfg_;
   random_source rng_;
   cancel_registry cancels_;
+  class admission admission_;
   identity::service_token_registry tokens_;
   std::unique_ptr<identity_service> oidc_;  // null without identity.oidc
   std::unique_ptr<boost::asio::ssl::context> pg_tls_;

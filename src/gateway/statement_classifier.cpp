@@ -72,7 +72,7 @@ statement_classifier::statement_classifier() : impl_(std::make_unique<impl>()) {
 statement_classifier::~statement_classifier() = default;
 
 std::shared_ptr<const sql::classification> statement_classifier::classify(
-    std::string_view sql, const void* options_id, const std::vector<std::string>& read_functions) {
+    std::string_view sql, const void* options_id, const sql::pg::classify_options& opts) {
   auto& m = *impl_;
   const auto make_key = [&](std::string_view text) -> const std::string& {
     m.key.assign(reinterpret_cast<const char*>(&options_id), sizeof options_id);
@@ -87,8 +87,6 @@ std::shared_ptr<const sql::classification> statement_classifier::classify(
     if (auto hit = m.shapes.get(make_key(*shape)); hit && hit.get() != &literal_sensitive_marker) return hit;
   }
 
-  sql::pg::classify_options opts;
-  opts.read_functions = read_functions;
   auto value = std::make_shared<const sql::classification>(sql::pg::classify(sql, opts));
   if (shape && !m.shapes.get(make_key(*shape))) {
     sql::classification of_shape = sql::pg::classify(*shape, opts);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "sql/classification.hpp"
+#include "sql/pg/classify.hpp"
 
 namespace gh::gateway {
 
@@ -13,11 +14,10 @@ class statement_classifier {
  public:
   statement_classifier();
   ~statement_classifier();
-  // The classification of `sql` for a connection whose config names
-  // `read_functions` (identified by `options_id` in the cache key).
-  std::shared_ptr<const sql::classification> classify(std::string_view sql,
-                                                      const void* options_id,
-                                                      const std::vector<std::string>& read_functions);
+  // The classification of `sql` under `options` (a connection's
+  // read_functions and the limits), identified by `options_id` in the cache key.
+  std::shared_ptr<const sql::classification> classify(std::string_view sql, const void* options_id,
+                                                      const sql::pg::classify_options& options);
 
  private:
   struct impl;

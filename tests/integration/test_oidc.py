@@ -140,7 +140,10 @@ def oidc_provider(workdir, name, clients, port=0):
 
 
 def oidc_config(*issuers):
-    return {"identity": {"oidc": [{"issuer": i, "audience": AUDIENCE} for i in issuers]}}
+    # This module throws dozens of forged tokens from one address on purpose:
+    # the failed-login throttle (tested in test_pg_limits.py) is raised here.
+    return {"identity": {"oidc": [{"issuer": i, "audience": AUDIENCE} for i in issuers]},
+            "limits": {"failed_logins_per_address": 1000, "failed_logins_per_principal": 1000}}
 
 
 @pytest.fixture(scope="module")
