@@ -169,17 +169,35 @@ void ingester::note(const std::string& file, std::string what) {
   ++stats_.damaged;
 }
 
+// The batch as rows (an outcome folded into its statement's row when it
+// can be), each with its place and hash in the chain. Returns the new head.
+audit::chain_head ingester::chain_rows() {
+  fold_plan_.build({batch_.data(), batch_size_});
+  rows_.clear();
+  // Sized first: the rows keep views of these hashes.
+  if (hashes_.size() < batch_size_) hashes_.resize(batch_size_);
+  std::uint64_t seq = head_.seq;
+  std::string_view prev = head_.hash;
+  for (std::size_t i = 0; i < batch_size_; ++i) {
+    if (fold_plan_.folded(i)) continue;  // stored in its statement's row
+    std::size_t o = fold_plan_.outcome_of(i);
+    const audit::event* outcome = o == audit::fold_plan::npos ? nullptr : &batch_[o];
+    std::string& hash = hashes_[rows_.size()];
+    hash = outcome ? audit::chain_hash(prev, seq + 1, batch_[i], *outcome, scratch_)
+                   : audit::chain_hash(prev, seq + 1, batch_[i], scratch_);
+    rows_.push_back({seq + 1, &batch_[i], outcome, prev, hash});
+    seq += outcome ? 2 : 1;
+    prev = hash;
+  }
+  return {seq, std::string(prev)};
+}
+
 expected<void, std::string> ingester::commit(const std::string& file, std::uint64_t offset) {
   if (auto r = store_.begin(); !r) return unexpected("cannot begin a transaction: " + r.error());
-  audit::chain_head head = head_;
-  for (std::size_t i = 0; i < batch_size_; ++i) {
-    std::uint64_t seq = head.seq + 1;
-    std::string hash = audit::chain_hash(head.hash, seq, batch_[i], scratch_);
-    if (auto r = store_.insert_event(seq, batch_[i], head.hash, hash); !r) {
-      store_.rollback();
-      return unexpected("cannot store event " + std::to_string(seq) + ": " + r.error());
-    }
-    head = {seq, std::move(hash)};
+  audit::chain_head head = chain_rows();
+  if (auto r = store_.insert_events(rows_); !r) {
+    store_.rollback();
+    return unexpected("cannot store " + r.error());
   }
   auto r = store_.set_offset(file, offset);
   if (r) r = store_.set_head(head);
@@ -192,6 +210,7 @@ expected<void, std::string> ingester::commit(const std::string& file, std::uint6
   offsets_[file] = offset;
   std::lock_guard lock(stats_mutex_);
   stats_.events += batch_size_;
+  stats_.folded += fold_plan_.folded_count();
   ++stats_.batches;
   head_copy_ = head_;
   batch_size_ = 0;

@@ -4,7 +4,9 @@
 // Each pass reads the whole records past each journal's ingested offset and
 // stores them with one transaction per batch: events, chain head and the new
 // offsets commit together, so after a crash (kill -9 included) the next start
-// resumes exactly there: nothing lost, nothing stored twice. A journal whose
+// resumes exactly there: nothing lost, nothing stored twice. An outcome whose
+// statement is in the same batch goes into the statement's row
+// (audit/fold.hpp). A journal whose
 // writer has moved on (a later generation exists) is deleted once ingested.
 // Damage it cannot read (a checksum failure, a torn tail left by a crash) is
 // skipped and recorded in the chain itself as a `journal` event.
@@ -32,6 +34,7 @@
 
 #include "audit/chain.hpp"
 #include "audit/event.hpp"
+#include "audit/fold.hpp"
 #include "common/expected.hpp"
 #include "store/journal_files.hpp"
 #include "store/sqlite_store.hpp"
@@ -45,6 +48,7 @@ struct ingester_options {
 
 struct ingester_stats {
   std::uint64_t events = 0;         // stored since open, notes included
+  std::uint64_t folded = 0;         // of which outcomes stored in their statement's row
   std::uint64_t batches = 0;        // transactions committed
   std::uint64_t damaged = 0;        // damaged records or regions skipped (each noted)
   std::uint64_t files_removed = 0;  // journals ingested and deleted
@@ -99,6 +103,7 @@ class ingester {
                                                    std::size_t budget);
   bool take(journal_cursor& cursor, const std::string& name, bool finished, std::uint64_t size,
             open_journal& j, std::uint64_t& end);
+  audit::chain_head chain_rows();
   expected<void, std::string> commit(const std::string& file, std::uint64_t offset);
   expected<void, std::string> remove_file(const std::string& name);
   expected<void, std::string> forget_vanished_files();
@@ -119,6 +124,9 @@ class ingester {
   audit::chain_head head_;
   std::vector<audit::event> batch_;
   std::size_t batch_size_ = 0;
+  audit::fold_plan fold_plan_;
+  std::vector<event_row> rows_;     // the batch's rows, as chain_rows() made them
+  std::vector<std::string> hashes_; // their hashes
   std::string read_buffer_, scratch_;
   int read_error_ = 0;  // errno of a failed journal read, reported after the batch
 
