@@ -29,6 +29,7 @@ expected<std::uint64_t, std::string> ingester::pass(bool all_finished, std::size
   }
   std::uint64_t total = 0;
   std::set<std::string> seen;
+  pass_oldest_.reset();
   for (const auto& f : *files) {
     seen.insert(f.name);
     if (total >= max_events) continue;
@@ -45,9 +46,27 @@ expected<std::uint64_t, std::string> ingester::pass(bool all_finished, std::size
     if (it->second.fd >= 0) ::close(it->second.fd);
     it = files_.erase(it);
   }
+  if (!all_finished) measure_lag();  // recover() stores an earlier run's events: not lag
   std::lock_guard lock(stats_mutex_);
   stats_.last_error.clear();
   return total;
+}
+
+// Lag is what the lower priority trades: say so when it grows past what a
+// pass every `interval` explains, and again once caught up.
+void ingester::measure_lag() {
+  if (!pass_oldest_) return;
+  auto lag = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::system_clock::now() - *pass_oldest_);
+  constexpr auto warn_at = std::chrono::seconds(10);
+  if (lag >= warn_at && !lag_warned_)
+    spdlog::warn("audit ingester is {} s behind: the journals hold what it has not stored yet",
+                 std::chrono::duration_cast<std::chrono::seconds>(lag).count());
+  else if (lag < warn_at / 10 && lag_warned_)
+    spdlog::info("audit ingester caught up");
+  lag_warned_ = lag >= warn_at || (lag_warned_ && lag >= warn_at / 10);
+  std::lock_guard lock(stats_mutex_);
+  stats_.lag = lag;
 }
 
 expected<std::uint64_t, std::string> ingester::ingest_file(const journal_file& f, bool finished,
@@ -108,8 +127,10 @@ expected<std::uint64_t, std::string> ingester::ingest_file(const journal_file& f
 bool ingester::take(journal_cursor& cursor, const std::string& name, bool finished,
                     std::uint64_t size, open_journal& j, std::uint64_t& end) {
   std::uint64_t at = cursor.offset();
-  auto item = cursor.next(next_slot());
+  audit::event& slot = next_slot();
+  auto item = cursor.next(slot);
   if (item == journal_cursor::item::event) {
+    if (!pass_oldest_ || slot.time < *pass_oldest_) pass_oldest_ = slot.time;
     end = cursor.offset();
     return true;
   }

@@ -28,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +45,10 @@ namespace gh::store {
 struct ingester_options {
   std::chrono::milliseconds interval{20};  // longest sleep between passes
   std::size_t batch_max = 8192;            // events per transaction
+  // The background thread's nice value; above 0 it also runs SCHED_BATCH.
+  // A busy machine's CPU goes to the io threads and the database first, the
+  // ingester catching up when there is slack; never starved (docs/audit.md).
+  int nice = 5;
 };
 
 struct ingester_stats {
@@ -54,6 +59,9 @@ struct ingester_stats {
   std::uint64_t files_removed = 0;  // journals ingested and deleted
   std::uint64_t failures = 0;       // passes that failed (the store refused a write...)
   std::string last_error;           // of the last failed pass; empty after a good one
+  // How far behind the ingester is: the age of the oldest event the last
+  // pass that stored any stored, when it stored it.
+  std::chrono::microseconds lag{0};
 };
 
 class ingester {
@@ -110,6 +118,7 @@ class ingester {
   audit::event& next_slot();
   void note(const std::string& file, std::string what);
   void failed(const std::string& error);
+  void measure_lag();
 
   sqlite_store store_;
   std::filesystem::path dir_;
@@ -129,6 +138,8 @@ class ingester {
   std::vector<std::string> hashes_; // their hashes
   std::string read_buffer_, scratch_;
   int read_error_ = 0;  // errno of a failed journal read, reported after the batch
+  std::optional<sys_time> pass_oldest_;  // of the events this pass took
+  bool lag_warned_ = false;
 
   mutable std::mutex stats_mutex_;
   ingester_stats stats_;
