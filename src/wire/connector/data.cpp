@@ -45,6 +45,7 @@ bool valid_greeting(bytes_view greeting) noexcept {
 
 bool encode_data_hello(std::string& out, const data_hello& m) {
   if (m.session_id.size() != session_id_size || m.nonce.size() != nonce_size) return false;
+  if (!nonzero(m.session_id) || !nonzero(m.nonce)) return false;
   append_frame(out, msg::data, m.session_id + m.nonce);
   return true;
 }
