@@ -91,8 +91,14 @@ void encode_tables(const std::vector<std::string>& tables, std::string& out) {
   out.clear();
   for (std::size_t i = 0; i < tables.size(); ++i) {
     if (i) out += '\n';
-    if (tables[i].empty()) out += "\\e";
-    for (char c : tables[i]) {
+    const std::string& name = tables[i];
+    if (name.empty()) out += "\\e";
+    // Most names need no escape: copied whole, not byte by byte.
+    if (name.find('\\') == std::string::npos && name.find('\n') == std::string::npos) {
+      out += name;
+      continue;
+    }
+    for (char c : name) {
       if (c == '\\') out += "\\\\";
       else if (c == '\n') out += "\\n";
       else out += c;
