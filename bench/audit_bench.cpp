@@ -40,7 +40,8 @@ audit::event typical_event(std::int64_t n, std::string_view principal = "chatgpt
   ev.session = "s-1f3a9c2e";
   ev.client = "10.0.0.7:51234";
   ev.connection = connection;
-  ev.statement = "SELECT abalance FROM pgbench_accounts WHERE aid = " + std::to_string(n % 100000) + ";";
+  ev.statement =
+      "SELECT abalance FROM pgbench_accounts WHERE aid = " + std::to_string(n % 100000) + ";";
   ev.cls = "read";
   ev.tables = {"public.pgbench_accounts"};
   ev.decision = "allow";
@@ -111,8 +112,8 @@ void flush_batch(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * batch);
   state.counters["per_batch"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert,
-      benchmark::Counter::kIs1000);
+      static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert, benchmark::Counter::kIs1000);
 }
 BENCHMARK(flush_batch)->Arg(1)->Arg(8)->Arg(64);
 
@@ -194,7 +195,9 @@ struct pgbench_writer {
   }
 };
 
-std::pair<std::string_view, std::string_view> one_agent(std::int64_t) { return {"chatgpt-agent", "app"}; }
+std::pair<std::string_view, std::string_view> one_agent(std::int64_t) {
+  return {"chatgpt-agent", "app"};
+}
 
 // Statements with their outcomes, as the gateway writes them under pgbench
 // -S: the figure to compare with the callgrind budget. Items are statements
@@ -227,7 +230,8 @@ const std::string principals[] = {"agent-0", "agent-1", "agent-2", "agent-3",
 const std::string connections[] = {"app", "shop", "crm"};
 
 std::pair<std::string_view, std::string_view> spread(std::int64_t n) {
-  std::string_view connection = n % 1000 == 999 ? std::string_view("rare") : connections[(n / 8) % 3];
+  std::string_view connection =
+      n % 1000 == 999 ? std::string_view("rare") : connections[(n / 8) % 3];
   return {principals[n % 8], connection};
 }
 
@@ -261,20 +265,24 @@ void search(benchmark::State& state, audit::search_filter filter) {
   state.counters["rows"] = static_cast<double>(rows);
 }
 // A 1% window (10,000 statements) in the middle of the store.
-const audit::search_filter window{.since = at_statement(500000), .until = at_statement(510000)};
-BENCHMARK_CAPTURE(search, principal_window, [] {
-  auto f = window; f.principal = "agent-3"; return f; }())->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(search, connection_window, [] {
-  auto f = window; f.connection = "shop"; return f; }())->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(search, window, window)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(search, principal_newest_100,
-                  audit::search_filter{.principal = "agent-3", .limit = 100})->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(search, connection_newest_100,
-                  audit::search_filter{.connection = "shop", .limit = 100})->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(search, rare_connection_newest_100,
-                  audit::search_filter{.connection = "rare", .limit = 100})->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(search, rare_connection_window, [] {
-  auto f = window; f.connection = "rare"; return f; }())->Unit(benchmark::kMillisecond);
+audit::search_filter in_window(audit::search_filter f) {
+  f.since = at_statement(500000);
+  f.until = at_statement(510000);
+  return f;
+}
+BENCHMARK_CAPTURE(search, principal_window, in_window({.principal = "agent-3"}))
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(search, connection_window, in_window({.connection = "shop"}))
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(search, window, in_window({}))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(search, principal_newest_100, {.principal = "agent-3", .limit = 100})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(search, connection_newest_100, {.connection = "shop", .limit = 100})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(search, rare_connection_newest_100, {.connection = "rare", .limit = 100})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(search, rare_connection_window, in_window({.connection = "rare"}))
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -25,4 +25,18 @@ void append_canonical(std::string& out, std::uint64_t seq, const event& ev) {
   w.list(ev.tables);
 }
 
+void append_folded_outcome(std::string& out, const event& outcome) {
+  std::size_t size = fields::string_size(outcome_tag) + 3 * 8 +
+                     fields::string_size(outcome.decision) + fields::string_size(outcome.error);
+  std::size_t start = out.size();
+  out.resize(start + size);
+  fields::writer w{reinterpret_cast<std::uint8_t*>(out.data()) + start};
+  w.str(outcome_tag);
+  w.i64(to_unix_micros(outcome.time));
+  w.i64(outcome.duration_us);
+  w.i64(outcome.rows);
+  w.str(outcome.decision);
+  w.str(outcome.error);
+}
+
 }  // namespace gh::audit

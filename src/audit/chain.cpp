@@ -1,6 +1,7 @@
 #include "audit/chain.hpp"
 
 #include "audit/canonical.hpp"
+#include "audit/fold.hpp"
 #include "common/crypto.hpp"
 
 namespace gh::audit {
@@ -12,10 +13,20 @@ std::string chain_hash(std::string_view prev_hash, std::uint64_t seq, const even
   return sha256(scratch);
 }
 
+std::string chain_hash(std::string_view prev_hash, std::uint64_t seq, const event& statement,
+                       const event& outcome, std::string& scratch) {
+  scratch.assign(prev_hash);
+  append_canonical(scratch, seq, statement);
+  append_folded_outcome(scratch, outcome);
+  return sha256(scratch);
+}
+
 std::string describe(const finding& f) {
   auto n = [](std::int64_t v) { return std::to_string(v); };
   switch (f.kind) {
     case finding_kind::edited:
+      if (f.last > f.seq)
+        return "event " + n(f.seq) + " (with its outcome, event " + n(f.last) + ") was edited";
       return "event " + n(f.seq) + " was edited";
     case finding_kind::missing:
       if (f.seq == f.last) return "event " + n(f.seq) + " is missing (deleted)";
@@ -43,9 +54,25 @@ void chain_verifier::report(finding f) {
   if (findings_.size() < max_findings_) findings_.push_back(f);
 }
 
+bool chain_verifier::content_ok(const stored_event& row) {
+  if (row.hash.size() != hash_size || row.prev_hash.size() != hash_size) return false;
+  auto seq = static_cast<std::uint64_t>(row.seq);
+  if (!row.outcome) return chain_hash(row.prev_hash, seq, row.ev, scratch_) == row.hash;
+  // No writer folds what does not come back exactly.
+  return foldable(row.ev, *row.outcome) &&
+         chain_hash(row.prev_hash, seq, row.ev, *row.outcome, scratch_) == row.hash;
+}
+
 void chain_verifier::add(const stored_event& row) {
-  ++events_;
+  std::int64_t span = row.outcome ? 2 : 1;
   std::int64_t expected_seq = last_seq_ + 1;
+  // An edited row may have been given its outcome by the edit, and so claim
+  // one event too many: the next row at its second number was not inserted.
+  if (last_edited_ && last_folded_ && row.seq == last_seq_) {
+    --expected_seq;
+    --events_;
+  }
+  events_ += static_cast<std::uint64_t>(span);
   // Rows come in ascending seq: a seq at or below the last one can only be a
   // row that was put outside the chain (seq <= 0).
   if (row.seq < expected_seq) {
@@ -55,16 +82,15 @@ void chain_verifier::add(const stored_event& row) {
   bool gap = row.seq > expected_seq;
   if (gap) report({finding_kind::missing, expected_seq, row.seq - 1});
 
-  bool content_ok = row.hash.size() == hash_size && row.prev_hash.size() == hash_size &&
-                    chain_hash(row.prev_hash, static_cast<std::uint64_t>(row.seq), row.ev,
-                               scratch_) == row.hash;
-  if (!content_ok)
-    report({finding_kind::edited, row.seq, row.seq});
+  bool ok = content_ok(row);
+  if (!ok)
+    report({finding_kind::edited, row.seq, row.seq + span - 1});
   else if (!gap && !last_edited_ && row.prev_hash != last_hash_)
     report({finding_kind::link_broken, row.seq, row.seq});
 
-  last_edited_ = !content_ok;
-  last_seq_ = row.seq;
+  last_edited_ = !ok;
+  last_folded_ = span == 2;
+  last_seq_ = row.seq + span - 1;
   last_hash_ = row.hash;
 }
 

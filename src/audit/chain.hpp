@@ -28,21 +28,30 @@ inline std::string genesis_hash() { return std::string(hash_size, '\0'); }
 std::string chain_hash(std::string_view prev_hash, std::uint64_t seq, const event& ev,
                        std::string& scratch);
 
+// The hash of a row holding a statement (seq) and its outcome (seq + 1):
+// sha256(prev_hash || canonical(seq, statement) || folded tail of outcome)
+// (canonical.hpp). Precondition: foldable(statement, outcome).
+std::string chain_hash(std::string_view prev_hash, std::uint64_t seq, const event& statement,
+                       const event& outcome, std::string& scratch);
+
 struct chain_head {
   std::uint64_t seq = 0;             // 0: nothing stored yet
   std::string hash = genesis_hash();
 };
 
-// One row of the store as read back, for verification.
+// One row of the store as read back, for verification: an event, or a
+// statement with its outcome folded in (fold.hpp; then seq is the
+// statement's and seq + 1 the outcome's).
 struct stored_event {
   std::int64_t seq = 0;  // as stored: a forged row may hold anything
   event ev;
   std::string prev_hash;
   std::string hash;
+  std::optional<event> outcome;
 };
 
 enum class finding_kind : std::uint8_t {
-  edited,         // the row's content no longer matches its hash
+  edited,         // the row's content no longer matches its hash (last > seq: a folded row)
   missing,        // seq .. last are absent before later events
   missing_tail,   // events after seq are absent: the head says last
   inserted,       // seq .. last are not part of the chain the head closes
@@ -73,6 +82,7 @@ class chain_verifier {
   void finish(const std::optional<chain_head>& head);
 
   bool intact() const noexcept { return total_findings_ == 0; }
+  // Events the rows walked hold: two for a row with a folded outcome.
   std::uint64_t events() const noexcept { return events_; }
   // The first max_findings findings, in chain order; total_findings() counts all.
   const std::vector<finding>& findings() const noexcept { return findings_; }
@@ -80,14 +90,16 @@ class chain_verifier {
 
  private:
   void report(finding f);
+  bool content_ok(const stored_event& row);
 
   std::size_t max_findings_;
   std::vector<finding> findings_;
   std::uint64_t total_findings_ = 0;
   std::uint64_t events_ = 0;
-  std::int64_t last_seq_ = 0;
+  std::int64_t last_seq_ = 0;         // the last sequence number the last row holds
   std::string last_hash_ = genesis_hash();
   bool last_edited_ = false;  // its finding already explains a broken link after it
+  bool last_folded_ = false;  // the last row held two events (or claims to)
   std::string scratch_;
 };
 

@@ -31,6 +31,10 @@ struct cancel_target {
   // Tells the session a cancel arrived (it may be holding a statement for
   // review, which no upstream cancel can reach). Callable from any thread.
   std::function<void()> interrupt;
+  // Set for a session behind a connector: asks that connector, over its
+  // control connection, to send the CancelRequest to the database (the
+  // gateway has no route to it). Callable from any thread.
+  std::function<void()> forward;
 };
 
 class cancel_registry {

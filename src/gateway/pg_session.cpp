@@ -9,6 +9,7 @@
 
 #include "common/encoding.hpp"
 #include "audit/event.hpp"
+#include "connector/hub.hpp"
 #include "gateway/io_buffer.hpp"
 #include "gateway/pg_relay.hpp"
 #include "gateway/pg_upstream.hpp"
@@ -279,6 +280,10 @@ class pg_session {
     // A statement held for review is the session's running statement: the
     // cancel withdraws the review. Whatever runs upstream is cancelled too.
     if (target->interrupt) target->interrupt();
+    if (target->forward) {
+      target->forward();  // behind a connector: it cancels (the gateway has no route to the database)
+      co_return;
+    }
     co_await send_upstream_cancel(*target);
   }
 
@@ -392,6 +397,7 @@ class pg_session {
                                "Ask an administrator for a rule on this connection.");
     }
     ctx.read_only = policy::read_only_session(rules, ctx.who.name, ctx.who.groups, conn->name, ctx.grants);
+    if (!conn->connector.empty()) co_return co_await serve_via_connector(s, sm, ctx, tls);
 
     upstream_settings up;
     up.host = conn->host;
@@ -443,6 +449,70 @@ class pg_session {
     }
     net::error_code ignored;
     upstream->socket.close(ignored);
+    spdlog::info("session {} closed principal={} connection={}", id_, ctx.who.name, conn->name);
+    audit_session("closed", "session closed", end.sqlstate.empty() ? std::string() : end.sqlstate + " " + end.message);
+  }
+
+  // A connection behind a connector (issue 7, docs/connectors.md): the
+  // connector opens the database session with its own secret and hands back
+  // a data connection; this process never holds the secret nor a socket to
+  // the database. Then the same relay runs over that TLS stream.
+  template <class Stream>
+  net::awaitable<void> serve_via_connector(Stream& s, const pg::startup_message& sm, session_context& ctx,
+                                           bool tls) {
+    const config::connection* conn = ctx.conn;
+    if (!svc_.connectors)
+      co_return co_await fatal(s, "08001", "connection \"" + conn->name + "\" is unavailable: no connectors listener");
+    connector::session_request req{conn->connector, conn->name, ctx.read_only, {}, id_};
+    for (const auto& [k, v] : sm.params) {
+      if (!passed_through(k)) continue;
+      req.params.emplace_back(k, v);
+      if (lower(k) == "search_path") ctx.search_path = v;
+    }
+    auto up = co_await svc_.connectors->open(std::move(req));
+    if (!up) {
+      spdlog::error("session {} principal={} connection={}: upstream through connector \"{}\" failed: {}", id_,
+                    ctx.who.name, conn->name, conn->connector, up.error().detail);
+      co_return co_await fatal(s, up.error().sqlstate, up.error().message);
+    }
+    deadline_.cancel();
+
+    relay_end end;
+    {
+      pg_relay<Stream, connector::tls_stream> relay(s, *up->stream, ctx);
+      cancel_target target{{}, 0, {}, conn->connector, id_, relay.interrupter(), up->cancel};
+      backend_key key = svc_.cancels().issue(std::move(target));
+      std::string out;
+      pg::encode_auth_ok(out);
+      out += up->greeting;
+      pg::encode_backend_key_data(out, key.pid, key.secret);
+      pg::encode_ready_for_query(out, up->tx_status);
+      co_await write(s, out);
+      spdlog::info("session {} opened principal={} connection={} client={} tls={} read_only={} via connector {}", id_,
+                   ctx.who.name, conn->name, client_, tls, ctx.read_only, up->via);
+      audit_session("allow", std::string("session opened (tls=") + (tls ? "on" : "off") +
+                                 ", read_only=" + (ctx.read_only ? "on" : "off") + ", via connector " + up->via + ")");
+      end = co_await relay.run();
+      svc_.cancels().release(key);
+    }
+    // The data connection ended without the database saying why: the
+    // connector (or the path to it) is gone. The client hears it as such.
+    if (end.why == relay_end::reason::server_closed && end.sqlstate.empty()) {
+      end.sqlstate = "08006";
+      end.message = "the connection to connection \"" + conn->name + "\" through connector \"" + conn->connector +
+                    "\" was lost";
+    }
+    if (!end.sqlstate.empty() && end.why != relay_end::reason::client_closed) {
+      spdlog::warn("session {} principal={}: {}", id_, ctx.who.name, end.message);
+      co_await fatal(s, end.sqlstate, end.message);
+    }
+    if (end.why != relay_end::reason::server_closed) {
+      std::string bye;
+      pg::encode_terminate(bye);
+      co_await asio::async_write(*up->stream, asio::buffer(bye), use_nothrow);
+    }
+    net::error_code ignored;
+    up->stream->next_layer().close(ignored);
     spdlog::info("session {} closed principal={} connection={}", id_, ctx.who.name, conn->name);
     audit_session("closed", "session closed", end.sqlstate.empty() ? std::string() : end.sqlstate + " " + end.message);
   }

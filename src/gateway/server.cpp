@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "connector/hub.hpp"
 #include "gateway/control_plane.hpp"
 #include "gateway/journal_sink.hpp"
 #include "gateway/pg_session.hpp"
@@ -113,6 +114,20 @@ int run_gateway(config::config cfg) {
     workers.push_back(std::make_unique<worker>(i, *svc, std::move(sink)));
   }
 
+  // Connectors dial in here (issue 7); before the PostgreSQL listener, so
+  // that the first session finds the hub.
+  if (c.gateway.connectors) {
+    try {
+      svc->connectors = std::make_shared<connector::hub>(
+          c.connectors, connector::make_listener_tls(*c.gateway.connectors->tls), svc->rng());
+      svc->connectors->listen(workers[0]->io(), *c.gateway.connectors);
+    } catch (const std::exception& e) {
+      spdlog::critical("cannot start: {}", e.what());
+      return 1;
+    }
+    spdlog::info("connectors listener on {}:{} (TLS)", c.gateway.connectors->host, c.gateway.connectors->port);
+  }
+
   std::unique_ptr<tcp::acceptor> pg_acceptor;
   if (c.gateway.postgres) {
     try {
@@ -158,6 +173,7 @@ int run_gateway(config::config cfg) {
   if (auto left = svc->active_sessions.load(); left > 0)
     spdlog::warn("drain timeout: closing {} sessions still open", left);
 
+  if (svc->connectors) svc->connectors->stop();  // connectors see the close and dial again
   for (auto& w : workers) w->io().stop();
   for (auto& w : workers) w->join();
   workers.clear();  // closes the journals after their last flush

@@ -26,6 +26,10 @@ namespace boost::asio::ssl {
 class context;
 }
 
+namespace gh::connector {
+class hub;
+}
+
 namespace gh::gateway {
 
 class services {
@@ -59,6 +63,9 @@ class services {
   // Reviews and grants (store-backed, thread-safe); set at start-up.
   std::shared_ptr<review_board> reviews;
   std::shared_ptr<grant_book> grants;
+  // Connectors that dialed in (src/connector/hub.hpp); set at start-up when
+  // gateway.connectors is configured, null otherwise.
+  std::shared_ptr<connector::hub> connectors;
 
  private:
   config::config cfg_;

@@ -79,8 +79,9 @@ std::string statement_columns() {
 std::string search_sql(const audit::search_filter& f) {
   std::string sql = "SELECT " + statement_columns() +
                     ", o.seq, o.decision, o.duration_us, o.rows, o.error, o.time_us FROM events s "
-                    "LEFT JOIN events o ON o.seq = (SELECT min(seq) FROM events WHERE kind = "
-                    "'outcome' AND ref = s.statement_id AND s.statement_id <> '') "
+                    "LEFT JOIN events o ON s.outcome IS NULL AND o.seq = (SELECT min(seq) "
+                    "FROM events WHERE kind = 'outcome' AND ref = s.statement_id AND "
+                    "s.statement_id <> '') "
                     "WHERE s.kind <> 'outcome'";
   // Values are bound (?1...), never spliced into the text.
   int n = 0;
@@ -108,9 +109,9 @@ void bind_filter(sqlite_stmt& s, const audit::search_filter& f) {
 audit::search_row read_search_row(const sqlite_stmt& s) {
   audit::stored_event stored;
   read_event_row(s, 0, stored);
-  audit::search_row row{stored.seq, std::move(stored.ev), std::nullopt};
+  audit::search_row row{stored.seq, std::move(stored.ev), std::move(stored.outcome)};
   int c = event_column_count;
-  if (!s.column_is_null(c)) {
+  if (!row.outcome && !s.column_is_null(c)) {
     audit::event o;
     o.kind = audit::event_kind::outcome;
     o.decision = std::string(s.column_text(c + 1));

@@ -1,42 +1,64 @@
 #include "store/event_rows.hpp"
 
+#include "audit/fold.hpp"
+
 namespace gh::store {
 
-void bind_event_row(sqlite_stmt& s, std::int64_t seq, const audit::event& ev,
-                    std::string_view tables_text, std::string_view prev_hash,
-                    std::string_view hash) noexcept {
-  s.bind(1, seq);
-  s.bind(2, to_unix_micros(ev.time));
-  s.bind_text_static(3, audit::to_string(ev.kind));
-  s.bind_text_static(4, ev.principal);
-  s.bind_text_static(5, ev.session);
-  s.bind_text_static(6, ev.client);
-  s.bind_text_static(7, ev.connection);
-  s.bind_text_static(8, ev.statement);
+void bind_event_row(sqlite_stmt& s, int first, std::int64_t seq, const audit::event& ev,
+                    const audit::event* outcome, std::string_view tables_text,
+                    std::string_view prev_hash, std::string_view hash) noexcept {
+  // A folded row's duration, rows and error are its outcome's: the
+  // statement's own are unset (foldable) and come back as such.
+  const audit::event& done = outcome ? *outcome : ev;
+  int p = first;
+  s.bind(p++, seq);
+  s.bind(p++, to_unix_micros(ev.time));
+  s.bind_text_static(p++, audit::to_string(ev.kind));
+  s.bind_text_static(p++, ev.principal);
+  s.bind_text_static(p++, ev.session);
+  s.bind_text_static(p++, ev.client);
+  s.bind_text_static(p++, ev.connection);
+  s.bind_text_static(p++, ev.statement);
   // u64 stored as i64: lengths are bounded by record_max, far below 2^63.
-  s.bind(9, static_cast<std::int64_t>(ev.statement_length));
-  s.bind_text_static(10, ev.cls);
-  s.bind_text_static(11, tables_text);
-  s.bind_text_static(12, ev.decision);
-  s.bind_text_static(13, ev.rule);
-  s.bind_text_static(14, ev.reviewer);
-  s.bind_text_static(15, ev.ref);
-  s.bind(16, ev.duration_us);
-  s.bind(17, ev.rows);
-  s.bind_text_static(18, ev.error);
-  s.bind_text_static(19, ev.statement_id);
-  s.bind_blob_static(20, prev_hash);
-  s.bind_blob_static(21, hash);
+  s.bind(p++, static_cast<std::int64_t>(ev.statement_length));
+  s.bind_text_static(p++, ev.cls);
+  s.bind_text_static(p++, tables_text);
+  s.bind_text_static(p++, ev.decision);
+  s.bind_text_static(p++, ev.rule);
+  s.bind_text_static(p++, ev.reviewer);
+  s.bind_text_static(p++, ev.ref);
+  s.bind(p++, done.duration_us);
+  s.bind(p++, done.rows);
+  s.bind_text_static(p++, done.error);
+  s.bind_text_static(p++, ev.statement_id);
+  s.bind_blob_static(p++, prev_hash);
+  s.bind_blob_static(p++, hash);
+  if (outcome) {
+    // Bound as text even when empty: NULL here means "no outcome folded".
+    s.bind_text_static(p++, outcome->decision.empty() ? std::string_view("")
+                                                      : std::string_view(outcome->decision));
+    s.bind(p++, to_unix_micros(outcome->time));
+  } else {
+    s.bind_null(p++);
+    s.bind_null(p++);
+  }
 }
+
+namespace {
+
+// A forged time beyond what sys_time holds reads as the earliest time
+// point, which no writer produces: the row then fails its hash.
+sys_time time_from(std::int64_t us) {
+  return audit::representable_time_us(us) ? from_unix_micros(us) : sys_time::min();
+}
+
+}  // namespace
 
 void read_event_row(const sqlite_stmt& s, int first, audit::stored_event& out) {
   auto text = [&](int c) { return std::string(s.column_text(first + c)); };
   audit::event& ev = out.ev;
   out.seq = s.column_int(first + 0);
-  // A forged time beyond what sys_time holds reads as the earliest time
-  // point, which no writer produces: the row then fails its hash.
-  std::int64_t time_us = s.column_int(first + 1);
-  ev.time = audit::representable_time_us(time_us) ? from_unix_micros(time_us) : sys_time::min();
+  ev.time = time_from(s.column_int(first + 1));
   ev.kind = kind_from_text(s.column_text(first + 2));
   ev.principal = text(3);
   ev.session = text(4);
@@ -56,14 +78,27 @@ void read_event_row(const sqlite_stmt& s, int first, audit::stored_event& out) {
   ev.statement_id = text(18);
   out.prev_hash = std::string(s.column_blob(first + 19));
   out.hash = std::string(s.column_blob(first + 20));
+  out.outcome.reset();
+  if (s.column_is_null(first + 21)) return;
+  out.outcome = audit::unfold(ev, time_from(s.column_int(first + 22)), s.column_text(first + 21),
+                              ev.duration_us, ev.rows, ev.error);
+  ev.duration_us = -1;
+  ev.rows = -1;
+  ev.error.clear();
 }
 
 void encode_tables(const std::vector<std::string>& tables, std::string& out) {
   out.clear();
   for (std::size_t i = 0; i < tables.size(); ++i) {
     if (i) out += '\n';
-    if (tables[i].empty()) out += "\\e";
-    for (char c : tables[i]) {
+    const std::string& name = tables[i];
+    if (name.empty()) out += "\\e";
+    // Most names need no escape: copied whole, not byte by byte.
+    if (name.find('\\') == std::string::npos && name.find('\n') == std::string::npos) {
+      out += name;
+      continue;
+    }
+    for (char c : name) {
       if (c == '\\') out += "\\\\";
       else if (c == '\n') out += "\\n";
       else out += c;

@@ -29,6 +29,7 @@ expected<std::uint64_t, std::string> ingester::pass(bool all_finished, std::size
   }
   std::uint64_t total = 0;
   std::set<std::string> seen;
+  pass_oldest_.reset();
   for (const auto& f : *files) {
     seen.insert(f.name);
     if (total >= max_events) continue;
@@ -45,9 +46,27 @@ expected<std::uint64_t, std::string> ingester::pass(bool all_finished, std::size
     if (it->second.fd >= 0) ::close(it->second.fd);
     it = files_.erase(it);
   }
+  if (!all_finished) measure_lag();  // recover() stores an earlier run's events: not lag
   std::lock_guard lock(stats_mutex_);
   stats_.last_error.clear();
   return total;
+}
+
+// Lag is what the lower priority trades: say so when it grows past what a
+// pass every `interval` explains, and again once caught up.
+void ingester::measure_lag() {
+  if (!pass_oldest_) return;
+  auto lag = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::system_clock::now() - *pass_oldest_);
+  constexpr auto warn_at = std::chrono::seconds(10);
+  if (lag >= warn_at && !lag_warned_)
+    spdlog::warn("audit ingester is {} s behind: the journals hold what it has not stored yet",
+                 std::chrono::duration_cast<std::chrono::seconds>(lag).count());
+  else if (lag < warn_at / 10 && lag_warned_)
+    spdlog::info("audit ingester caught up");
+  lag_warned_ = lag >= warn_at || (lag_warned_ && lag >= warn_at / 10);
+  std::lock_guard lock(stats_mutex_);
+  stats_.lag = lag;
 }
 
 expected<std::uint64_t, std::string> ingester::ingest_file(const journal_file& f, bool finished,
@@ -108,8 +127,10 @@ expected<std::uint64_t, std::string> ingester::ingest_file(const journal_file& f
 bool ingester::take(journal_cursor& cursor, const std::string& name, bool finished,
                     std::uint64_t size, open_journal& j, std::uint64_t& end) {
   std::uint64_t at = cursor.offset();
-  auto item = cursor.next(next_slot());
+  audit::event& slot = next_slot();
+  auto item = cursor.next(slot);
   if (item == journal_cursor::item::event) {
+    if (!pass_oldest_ || slot.time < *pass_oldest_) pass_oldest_ = slot.time;
     end = cursor.offset();
     return true;
   }
@@ -169,17 +190,35 @@ void ingester::note(const std::string& file, std::string what) {
   ++stats_.damaged;
 }
 
+// The batch as rows (an outcome folded into its statement's row when it
+// can be), each with its place and hash in the chain. Returns the new head.
+audit::chain_head ingester::chain_rows() {
+  fold_plan_.build({batch_.data(), batch_size_});
+  rows_.clear();
+  // Sized first: the rows keep views of these hashes.
+  if (hashes_.size() < batch_size_) hashes_.resize(batch_size_);
+  std::uint64_t seq = head_.seq;
+  std::string_view prev = head_.hash;
+  for (std::size_t i = 0; i < batch_size_; ++i) {
+    if (fold_plan_.folded(i)) continue;  // stored in its statement's row
+    std::size_t o = fold_plan_.outcome_of(i);
+    const audit::event* outcome = o == audit::fold_plan::npos ? nullptr : &batch_[o];
+    std::string& hash = hashes_[rows_.size()];
+    hash = outcome ? audit::chain_hash(prev, seq + 1, batch_[i], *outcome, scratch_)
+                   : audit::chain_hash(prev, seq + 1, batch_[i], scratch_);
+    rows_.push_back({seq + 1, &batch_[i], outcome, prev, hash});
+    seq += outcome ? 2 : 1;
+    prev = hash;
+  }
+  return {seq, std::string(prev)};
+}
+
 expected<void, std::string> ingester::commit(const std::string& file, std::uint64_t offset) {
   if (auto r = store_.begin(); !r) return unexpected("cannot begin a transaction: " + r.error());
-  audit::chain_head head = head_;
-  for (std::size_t i = 0; i < batch_size_; ++i) {
-    std::uint64_t seq = head.seq + 1;
-    std::string hash = audit::chain_hash(head.hash, seq, batch_[i], scratch_);
-    if (auto r = store_.insert_event(seq, batch_[i], head.hash, hash); !r) {
-      store_.rollback();
-      return unexpected("cannot store event " + std::to_string(seq) + ": " + r.error());
-    }
-    head = {seq, std::move(hash)};
+  audit::chain_head head = chain_rows();
+  if (auto r = store_.insert_events(rows_); !r) {
+    store_.rollback();
+    return unexpected("cannot store " + r.error());
   }
   auto r = store_.set_offset(file, offset);
   if (r) r = store_.set_head(head);
@@ -192,6 +231,7 @@ expected<void, std::string> ingester::commit(const std::string& file, std::uint6
   offsets_[file] = offset;
   std::lock_guard lock(stats_mutex_);
   stats_.events += batch_size_;
+  stats_.folded += fold_plan_.folded_count();
   ++stats_.batches;
   head_copy_ = head_;
   batch_size_ = 0;

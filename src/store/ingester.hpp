@@ -4,7 +4,9 @@
 // Each pass reads the whole records past each journal's ingested offset and
 // stores them with one transaction per batch: events, chain head and the new
 // offsets commit together, so after a crash (kill -9 included) the next start
-// resumes exactly there: nothing lost, nothing stored twice. A journal whose
+// resumes exactly there: nothing lost, nothing stored twice. An outcome whose
+// statement is in the same batch goes into the statement's row
+// (audit/fold.hpp). A journal whose
 // writer has moved on (a later generation exists) is deleted once ingested.
 // Damage it cannot read (a checksum failure, a torn tail left by a crash) is
 // skipped and recorded in the chain itself as a `journal` event.
@@ -26,12 +28,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "audit/chain.hpp"
 #include "audit/event.hpp"
+#include "audit/fold.hpp"
 #include "common/expected.hpp"
 #include "store/journal_files.hpp"
 #include "store/sqlite_store.hpp"
@@ -41,15 +45,23 @@ namespace gh::store {
 struct ingester_options {
   std::chrono::milliseconds interval{20};  // longest sleep between passes
   std::size_t batch_max = 8192;            // events per transaction
+  // The background thread's nice value; above 0 it also runs SCHED_BATCH.
+  // A busy machine's CPU goes to the io threads and the database first, the
+  // ingester catching up when there is slack; never starved (docs/audit.md).
+  int nice = 5;
 };
 
 struct ingester_stats {
   std::uint64_t events = 0;         // stored since open, notes included
+  std::uint64_t folded = 0;         // of which outcomes stored in their statement's row
   std::uint64_t batches = 0;        // transactions committed
   std::uint64_t damaged = 0;        // damaged records or regions skipped (each noted)
   std::uint64_t files_removed = 0;  // journals ingested and deleted
   std::uint64_t failures = 0;       // passes that failed (the store refused a write...)
   std::string last_error;           // of the last failed pass; empty after a good one
+  // How far behind the ingester is: the age of the oldest event the last
+  // pass that stored any stored, when it stored it.
+  std::chrono::microseconds lag{0};
 };
 
 class ingester {
@@ -99,12 +111,14 @@ class ingester {
                                                    std::size_t budget);
   bool take(journal_cursor& cursor, const std::string& name, bool finished, std::uint64_t size,
             open_journal& j, std::uint64_t& end);
+  audit::chain_head chain_rows();
   expected<void, std::string> commit(const std::string& file, std::uint64_t offset);
   expected<void, std::string> remove_file(const std::string& name);
   expected<void, std::string> forget_vanished_files();
   audit::event& next_slot();
   void note(const std::string& file, std::string what);
   void failed(const std::string& error);
+  void measure_lag();
 
   sqlite_store store_;
   std::filesystem::path dir_;
@@ -119,8 +133,13 @@ class ingester {
   audit::chain_head head_;
   std::vector<audit::event> batch_;
   std::size_t batch_size_ = 0;
+  audit::fold_plan fold_plan_;
+  std::vector<event_row> rows_;     // the batch's rows, as chain_rows() made them
+  std::vector<std::string> hashes_; // their hashes
   std::string read_buffer_, scratch_;
   int read_error_ = 0;  // errno of a failed journal read, reported after the batch
+  std::optional<sys_time> pass_oldest_;  // of the events this pass took
+  bool lag_warned_ = false;
 
   mutable std::mutex stats_mutex_;
   ingester_stats stats_;

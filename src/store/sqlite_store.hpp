@@ -5,11 +5,14 @@
 //   events(seq INTEGER PRIMARY KEY, time_us, kind, principal, session, client,
 //          connection, statement, statement_length, class, tables, decision,
 //          rule, reviewer, ref, duration_us, rows, error, statement_id,
-//          prev_hash BLOB, hash BLOB)
-//     indexes: (principal, time_us), (connection, time_us), (time_us),
-//              (ref) for outcomes
+//          prev_hash BLOB, hash BLOB, outcome, outcome_time_us)
+//     indexes: (principal, time_us), (time_us), (ref) for outcomes
+//     a statement's row may hold its outcome too (audit/fold.hpp)
 //   chain_head(id = 1, seq, hash)          the last event the chain covers
 //   journal_offsets(file, offset)          bytes of each journal ingested
+//   PRAGMA user_version                    the layout: 1 (0 before folding;
+//                                          upgraded in place when opened
+//                                          read-write, read as is otherwise)
 //
 // Events, head and offsets change in one transaction: after a crash the next
 // ingester resumes exactly where the last commit left off.
@@ -18,6 +21,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -26,6 +30,17 @@
 #include "store/sqlite_db.hpp"
 
 namespace gh::store {
+
+// One row for insert_events: `ev` at seq, and when `outcome` is not null the
+// outcome folded into it at seq + 1 (precondition: foldable(*ev, *outcome)).
+// Nothing is copied: the events and hashes must outlive the call.
+struct event_row {
+  std::uint64_t seq = 0;
+  const audit::event* ev = nullptr;
+  const audit::event* outcome = nullptr;
+  std::string_view prev_hash;
+  std::string_view hash;
+};
 
 class sqlite_store {
  public:
@@ -44,8 +59,10 @@ class sqlite_store {
   expected<void, std::string> begin();  // BEGIN IMMEDIATE: takes the write lock now
   expected<void, std::string> commit();
   void rollback() noexcept;
-  expected<void, std::string> insert_event(std::uint64_t seq, const audit::event& ev,
-                                           std::string_view prev_hash, std::string_view hash);
+  // The rows, in order: rows_per_insert at a time with one statement while
+  // that many are left (its cursors stay on the b-trees' last pages from row
+  // to row), the rest one by one.
+  expected<void, std::string> insert_events(std::span<const event_row> rows);
   expected<void, std::string> set_offset(std::string_view file, std::uint64_t offset);
   expected<void, std::string> delete_offset(std::string_view file);
   expected<void, std::string> set_head(const audit::chain_head& head);
@@ -55,9 +72,11 @@ class sqlite_store {
   expected<void, std::string> prepare_writes();
   expected<void, std::string> run(sqlite_stmt& s);
 
+  static constexpr std::size_t rows_per_insert = 32;
+
   sqlite_db db_;
-  sqlite_stmt insert_, set_offset_, delete_offset_, set_head_;
-  std::string tables_text_;  // reused by insert_event
+  sqlite_stmt insert_one_, insert_many_, set_offset_, delete_offset_, set_head_;
+  std::string tables_text_[rows_per_insert];  // the rows' tables, bound without copying
 };
 
 }  // namespace gh::store

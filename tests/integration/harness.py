@@ -220,3 +220,125 @@ def gateway_process(workdir, connections, tokens, rules, extra=None, port=None, 
     finally:
         gw.stop()
         sys.stdout.write("---- gatehouse log ----\n" + gw.log())
+
+
+# ---- connectors (issue 7) -----------------------------------------------------
+
+def new_connector_token():
+    """A connector's token and the sha256 the gateway lists for it."""
+    import hashlib
+    value = secrets.token_urlsafe(32)
+    return value, hashlib.sha256(value.encode()).hexdigest()
+
+
+def make_ca(directory, name):
+    """A test CA: (cert path, key path). EC keys: quick to make."""
+    cert, key = os.path.join(directory, f"{name}.crt"), os.path.join(directory, f"{name}.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-subj", f"/CN={name}", "-keyout", key, "-out", cert, "-days", "2",
+                    "-addext", "basicConstraints=critical,CA:TRUE",
+                    "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def make_server_cert(directory, name, ca, sans="IP:127.0.0.1,DNS:localhost"):
+    """A server certificate signed by `ca` (from make_ca): (cert path, key path)."""
+    cert, key = os.path.join(directory, f"{name}.crt"), os.path.join(directory, f"{name}.key")
+    csr, ext = os.path.join(directory, f"{name}.csr"), os.path.join(directory, f"{name}.ext")
+    with open(ext, "w") as f:
+        f.write(f"subjectAltName={sans}\nextendedKeyUsage=serverAuth\n")
+    subprocess.run(["openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-subj", f"/CN={name}", "-keyout", key, "-out", csr], check=True, capture_output=True)
+    subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", ca[0], "-CAkey", ca[1], "-CAcreateserial",
+                    "-out", cert, "-days", "2", "-extfile", ext], check=True, capture_output=True)
+    return cert, key
+
+
+class connector_instance:
+    def __init__(self, proc, config_path, log_path):
+        self.proc = proc
+        self.config_path = config_path
+        self.log_path = log_path
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def wait_log(self, text, timeout=15.0, after=0):
+        """Waits until `text` appears in the log past offset `after`; returns the time it took."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if text in self.log()[after:]:
+                return time.monotonic() - start
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"connector exited with {self.proc.returncode}:\n{self.log()}")
+            time.sleep(0.05)
+        raise AssertionError(f"no {text!r} in the connector log within {timeout}s:\n{self.log()}")
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+@contextlib.contextmanager
+def connector_process(workdir, name, gateway_addr, token, connections, ca=None, wait_connected=True):
+    """`gatehouse connector` with its own file in `workdir`; the token goes in
+    a file: secret. Waits until the gateway accepted it unless told not to."""
+    os.makedirs(workdir, exist_ok=True)
+    token_path = os.path.join(workdir, "token")
+    with open(token_path, "w") as f:
+        f.write(token + "\n")
+    os.chmod(token_path, 0o600)
+    cfg = {"connector": {"name": name, "gateway": gateway_addr, "token": "file:" + token_path},
+           "connections": connections}
+    if ca:
+        cfg["connector"]["ca"] = ca
+    config_path = os.path.join(workdir, "connector.yaml")
+    with open(config_path, "w") as f:
+        f.write(to_yaml(cfg))
+    log_path = os.path.join(workdir, "connector.log")
+    log = open(log_path, "ab")
+    proc = subprocess.Popen([gatehouse_bin, "connector", "--config", config_path], stdout=log,
+                            stderr=subprocess.STDOUT)
+    log.close()
+    c = connector_instance(proc, config_path, log_path)
+    try:
+        if wait_connected:
+            c.wait_log("connected to the gateway")
+        yield c
+    finally:
+        c.stop()
+        sys.stdout.write(f"---- connector {name} log ----\n" + c.log())
+
+
+def tcp_peers(pid):
+    """(local port, remote port) of every TCP socket process `pid` holds open,
+    from its fds and /proc/<pid>/net/tcp{,6} (the kernel's view, not the program's)."""
+    inodes = set()
+    fd_dir = f"/proc/{pid}/fd"
+    for fd in os.listdir(fd_dir):
+        try:
+            target = os.readlink(os.path.join(fd_dir, fd))
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:["):-1])
+    peers = []
+    for table in ("tcp", "tcp6"):
+        try:
+            with open(f"/proc/{pid}/net/{table}") as f:
+                lines = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            cols = line.split()
+            if cols[9] in inodes:
+                peers.append((int(cols[1].rsplit(":", 1)[1], 16), int(cols[2].rsplit(":", 1)[1], 16)))
+    return peers

@@ -124,15 +124,17 @@ TEST_F(audit_cli, verify_passes_then_names_the_edited_event) {
   EXPECT_EQ(r.out.find("audit chain intact: 60 events, head "), 0u) << r.out;
   EXPECT_NE(r.out.find("4 more recorded in journals, not yet chained"), std::string::npos) << r.out;
 
-  sql(t.db(), "UPDATE events SET statement = 'select 1' WHERE seq = 42");
+  // Each statement's row holds its outcome too (audit/fold.hpp): statement
+  // 21 is event 41, its outcome event 42, in the row of seq 41.
+  sql(t.db(), "UPDATE events SET statement = 'select 1' WHERE seq = 41");
   r = run("audit verify --config " + config);
   EXPECT_EQ(r.code, 1) << r.out;
-  EXPECT_EQ(lines(r.out).at(0), "event 42 was edited");
+  EXPECT_EQ(lines(r.out).at(0), "event 41 (with its outcome, event 42) was edited");
 
   sql(t.db(), "DELETE FROM events WHERE seq = 17");
   r = run("audit verify --config " + config);
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(lines(r.out).at(0), "event 17 is missing (deleted)") << r.out;
+  EXPECT_EQ(lines(r.out).at(0), "events 17 to 18 are missing (deleted)") << r.out;
 }
 
 TEST_F(audit_cli, usage_errors_exit_2_and_say_why) {

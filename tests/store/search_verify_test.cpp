@@ -95,7 +95,8 @@ TEST(verify, an_inserted_event_is_named) {
   sql(t.db(),
       "INSERT INTO events SELECT 121, time_us, kind, principal, session, client, connection, "
       "'drop table orders', statement_length, class, tables, decision, rule, reviewer, ref, "
-      "duration_us, rows, error, statement_id, hash, hash FROM events WHERE seq = 120");
+      "duration_us, rows, error, statement_id, hash, hash, outcome, outcome_time_us FROM events "
+      "WHERE seq = 120");
   EXPECT_EQ(findings(t.db()),
             (messages{"event 121 was edited", "event 121 was inserted: it is not part of the chain"}));
 }

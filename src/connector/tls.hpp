@@ -1,0 +1,37 @@
+// TLS for the connectors listener and for the connector dialing it. TLS is
+// mandatory there: the connector presents its token inside it and must know
+// it talks to the real gateway (docs/connectors.md).
+#pragma once
+
+#include <boost/asio/ssl.hpp>
+
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "gateway/net.hpp"
+
+namespace gh::connector {
+
+using tls_stream = net::asio::ssl::stream<net::tcp::socket>;
+
+// The listener's context: gateway.connectors.tls, TLS 1.2 at least. Throws
+// std::runtime_error naming the file (start-up code path).
+std::shared_ptr<net::asio::ssl::context> make_listener_tls(const config::tls_files& files);
+
+// The connector's context: verifies the gateway's certificate against the
+// PEM file `ca` (empty: the system's trust store). TLS 1.2 at least. Throws
+// std::runtime_error naming the file.
+std::shared_ptr<net::asio::ssl::context> make_dialer_tls(const std::string& ca);
+
+// Before the handshake: the name (or IP address) the gateway's certificate
+// must carry, and SNI for names.
+void expect_peer_name(tls_stream& s, const std::string& host);
+
+// After a failed handshake: why, in words an operator can act on
+// ("certificate not trusted: unable to get local issuer certificate").
+std::string handshake_failure(tls_stream& s, const net::error_code& ec);
+// After a failed handshake: true when the peer's certificate was the reason.
+bool certificate_refused(tls_stream& s);
+
+}  // namespace gh::connector
