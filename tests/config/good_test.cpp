@@ -113,6 +113,9 @@ TEST(config_good, full_file_limits_and_notify) {
   EXPECT_EQ(c.limits.auth_timeout, 5s);
   EXPECT_EQ(c.limits.max_connections, 50u);
   EXPECT_EQ(c.limits.max_connections_per_address, 10u);
+  EXPECT_EQ(c.limits.statement_depth_max, 500u);
+  EXPECT_EQ(c.limits.failed_logins_per_address, 7u);
+  EXPECT_EQ(c.limits.failed_logins_per_principal, 3u);
   EXPECT_EQ(c.notify.webhook.reveal(),
             "https://hooks.example/services/T000/B000/webhook-credential-xyz");
 }
