@@ -3,6 +3,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <spdlog/spdlog.h>
 
+#include "config/values.hpp"
 #include "connector/frame_io.hpp"
 #include "connector/registry.hpp"
 #include "connector/timing.hpp"
@@ -98,8 +99,11 @@ net::awaitable<bool> control_link::greet() {
     co_return false;
   }
   if (!reg_.admits(hi->name, hi->token)) {
-    spdlog::warn("connectors listener: connector \"{}\" from {} refused: no connector of that name with "
-                 "that token (connectors: in the gateway's file)", hi->name, peer_);
+    // The name comes from a peer not yet trusted: logged only when it has a
+    // name's shape, so that it cannot forge log lines.
+    spdlog::warn("connectors listener: connector {} from {} refused: no connector of that name with "
+                 "that token (connectors: in the gateway's file)",
+                 config::is_name(hi->name) ? "\"" + hi->name + "\"" : std::string("with a malformed name"), peer_);
     std::string out;
     (void)wc::encode_refused(out, {"unknown connector name or wrong token"});
     co_await write_all(stream_, out);

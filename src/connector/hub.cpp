@@ -51,19 +51,17 @@ net::awaitable<expected<connector_session, open_failure>> hub::open(session_requ
   const auto deadline = std::chrono::steady_clock::now() + open_timeout;
   // A connector lost between our open and its answer: ask the next one.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    auto link = reg_->pick(r.connector);
-    if (!link)
-      co_return unexpected(unavailable(r, "no connector \"" + r.connector + "\" is connected to the gateway",
-                                       "no live control connection for connector " + r.connector));
     auto p = std::make_shared<pending_open>(ex);
     p->session_id = fresh_id(rng_, wc::session_id_size);
     p->nonce = fresh_id(rng_, wc::nonce_size);
-    p->link = link;
     std::string frame;
     if (!wc::encode_open(frame, {p->session_id, p->nonce, r.connection, r.read_only, r.params}))
       co_return unexpected(open_failure{"08P01", "the startup parameters are too large to pass to connector \"" +
                                                      r.connector + "\"", "open frame over its limit"});
-    reg_->expect(p);
+    auto link = reg_->pick(r.connector, p);
+    if (!link)
+      co_return unexpected(unavailable(r, "no connector \"" + r.connector + "\" is connected to the gateway",
+                                       "no live control connection for connector " + r.connector));
     forget_on_exit forget{*reg_, p->session_id};
     link->send(std::move(frame));
     spdlog::debug("session {}: open sent to connector \"{}\" at {}", r.session, link->name(), link->peer());

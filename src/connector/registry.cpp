@@ -79,13 +79,15 @@ void registry::remove(const control_link* link) {
     deliver_failure(p, {"08001", {}, "its connector's control connection ended before it answered"}, true);
 }
 
-std::shared_ptr<control_link> registry::pick(std::string_view name) {
+std::shared_ptr<control_link> registry::pick(std::string_view name, const std::shared_ptr<pending_open>& p) {
   std::lock_guard lock(mu_);
   const std::size_t n = links_.size();
   for (std::size_t i = 0; i < n; ++i) {
     auto l = links_[(next_ + i) % n].lock();
     if (l && l->name() == name) {
       next_ = (next_ + i + 1) % n;
+      p->link = l;
+      pending_[p->session_id] = p;
       return l;
     }
   }

@@ -52,12 +52,14 @@ class registry {
   void add(const std::shared_ptr<control_link>& link);
   // Removes the link and fails the opens that went to it (retryable).
   void remove(const control_link* link);
-  // The next live link of that name, round robin; null if none.
-  std::shared_ptr<control_link> pick(std::string_view name);
+  // The next live link of that name, round robin, and `p` registered as
+  // waiting on it — in one step, so that a link lost meanwhile either fails
+  // `p` (remove) or was never picked. Null, and nothing registered, if none.
+  std::shared_ptr<control_link> pick(std::string_view name, const std::shared_ptr<pending_open>& p);
   std::size_t live(std::string_view name) const;
   std::vector<std::shared_ptr<control_link>> links() const;
 
-  void expect(const std::shared_ptr<pending_open>& p);
+  void expect(const std::shared_ptr<pending_open>& p);  // registered without a link (tests)
   std::shared_ptr<pending_open> claim(const std::string& session_id);
   void forget(const std::string& session_id);
 

@@ -63,8 +63,12 @@ TEST(connector_registry, a_session_that_gave_up_is_not_claimable) {
 
 TEST(connector_registry, no_live_connector_means_none_picked) {
   registry r(two_easts());
-  EXPECT_EQ(r.pick("east"), nullptr);
+  net::asio::io_context io;
+  auto p = std::make_shared<pending_open>(io.get_executor());
+  p->session_id = "0123456789abcdef";
+  EXPECT_EQ(r.pick("east", p), nullptr);
   EXPECT_EQ(r.live("east"), 0u);
+  EXPECT_EQ(r.claim(p->session_id), nullptr);  // nothing registered without a connector
 }
 
 TEST(connector_registry, a_failure_reaches_the_waiting_session_on_its_executor) {
