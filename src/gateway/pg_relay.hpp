@@ -190,6 +190,12 @@ class pg_relay final : public drainable {
       step s = step::proceed;
       std::size_t held_size = 0;
       while (!terminate) {
+        // The type byte is checked before the length: a stray StartupMessage
+        // or garbage must not make the gateway wait for a length it claims.
+        if (used < cin_.size() && !frontend_type(static_cast<char>(cin_.data()[used]))) {
+          finish(protocol_error("invalid frontend message type " + std::to_string(cin_.data()[used])));
+          co_return false;
+        }
         auto f = wire::pg::next_message(cin_.readable().subspan(used), limit);
         if (f.status == wire::pg::frame_status::need_more) break;
         if (f.status == wire::pg::frame_status::error) {
@@ -596,6 +602,16 @@ class pg_relay final : public drainable {
         finish(shutting_down());
         co_return;
       }
+    }
+  }
+
+  static bool frontend_type(char t) {
+    switch (t) {
+      case 'Q': case 'P': case 'B': case 'D': case 'E': case 'C': case 'S': case 'H': case 'X':
+      case 'd': case 'c': case 'f': case 'F': case 'p':
+        return true;
+      default:
+        return false;
     }
   }
 

@@ -4,6 +4,7 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <memory>
 #include <vector>
 
@@ -63,6 +64,10 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<std::uniqu
 }  // namespace
 
 int run_gateway(config::config cfg) {
+  // A file-size limit (or a full quota) must fail a write with EFBIG, which
+  // the audit path turns into refusals, not kill the gateway.
+  std::signal(SIGXFSZ, SIG_IGN);
+  std::signal(SIGPIPE, SIG_IGN);
   std::unique_ptr<services> svc;
   std::unique_ptr<store::ingester> ingester;
   std::unique_ptr<control_plane> plane;  // before the workers: their sessions may end reviews as they go

@@ -1,0 +1,140 @@
+"""Protocol abuse a security engineer will try (issue 10): each gets a clean
+refusal in PostgreSQL's own form, and the gateway, other sessions and the
+audit carry on."""
+
+import os
+import signal
+import struct
+import subprocess
+import threading
+import time
+
+import psycopg
+import pytest
+
+from conftest import STANDARD_RULES
+from harness import gateway_process
+from rawpg import error_fields, raw_session
+
+
+def test_function_call_fast_path_is_refused_and_the_session_goes_on(gateway, tokens):
+    s = raw_session(gateway.port, "chatgpt-agent", tokens["agent"].value)
+    # FunctionCall: oid of lo_import (764), no format codes, one text argument, text result.
+    arg = b"/etc/passwd"
+    body = struct.pack("!ih", 764, 0) + struct.pack("!h", 1) + struct.pack("!i", len(arg)) + arg + struct.pack("!h", 0)
+    s.send(b"F", body)
+    msgs = s.read_until_ready()
+    errors = [error_fields(b) for t, b in msgs if t == b"E"]
+    assert errors and errors[0]["C"] == "42501" and "fast-path" in errors[0]["M"]
+    assert msgs[-1][0] == b"Z"
+    ok = s.query("SELECT 41 + 1")
+    assert any(t == b"D" for t, _ in ok)
+    s.close()
+
+
+def test_copy_data_outside_copy_ends_the_session_with_08P01(gateway, tokens):
+    with psycopg.connect(gateway.dsn(tokens["agent"]), autocommit=True) as bystander:
+        s = raw_session(gateway.port, "chatgpt-agent", tokens["agent"].value)
+        s.send(b"d", b"1\tsneaky\n")
+        t, body = s.read()
+        assert t == b"E" and error_fields(body)["C"] == "08P01"
+        assert s.read() == (b"", b"")
+        assert bystander.execute("SELECT 1").fetchone()[0] == 1
+
+
+def test_a_second_startup_message_is_a_protocol_violation(gateway, tokens):
+    s = raw_session(gateway.port, "chatgpt-agent", tokens["agent"].value)
+    body = b"user\0postgres\0database\0app\0\0"
+    s.send_raw(struct.pack("!ii", 8 + len(body), 196608) + body)
+    t, body = s.read()
+    assert t == b"E" and error_fields(body)["C"] == "08P01"
+    assert s.read() == (b"", b"")
+
+
+def test_query_smuggled_in_a_length_is_not_a_second_message(gateway, tokens, pg):
+    # A Query whose length covers a second, hidden Query: the server sees one
+    # statement with a NUL in it; the gateway must classify exactly that.
+    s = raw_session(gateway.port, "chatgpt-agent", tokens["agent"].value)
+    hidden = b"Q" + struct.pack("!i", 4 + len(b"DELETE FROM orders\0")) + b"DELETE FROM orders\0"
+    sql = b"SELECT 1\0" + hidden
+    s.send_raw(b"Q" + struct.pack("!i", 4 + len(sql)) + sql)
+    msgs = s.read_until_ready()
+    assert any(t == b"E" for t, _ in msgs) or msgs[-1][0] == b""
+    assert int(pg.psql("SELECT count(*) FROM orders", dbname="app")) >= 3
+
+
+def test_upstream_dying_mid_statement(gateway, tokens, pg):
+    with psycopg.connect(gateway.dsn(tokens["writer"]), autocommit=True) as c:
+        pid = c.info.backend_pid  # the gateway's own key, not the upstream pid
+        result = {}
+
+        def slow():
+            try:
+                c.execute("SELECT 'dying', pg_sleep(10)")
+            except psycopg.Error as e:
+                result["e"] = e
+
+        t = threading.Thread(target=slow)
+        t.start()
+        time.sleep(0.5)
+        pg.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE usename = 'app_agent' AND query LIKE '%dying%' AND pid <> pg_backend_pid()", dbname="app")
+        t.join(10)
+        assert "e" in result
+        assert result["e"].sqlstate in ("57P01", "08006") or "terminating connection" in str(result["e"])
+    with psycopg.connect(gateway.dsn(tokens["writer"]), autocommit=True) as other:
+        assert other.execute("SELECT 1").fetchone()[0] == 1
+
+
+def test_client_vanishing_mid_copy_leaves_nothing_half_done(gateway, tokens, pg):
+    before = int(pg.psql("SELECT count(*) FROM orders", dbname="app"))
+    s = raw_session(gateway.port, "etl-bot", tokens["writer"].value)
+    s.send(b"Q", b"COPY orders (customer_id, total, note) FROM STDIN\0")
+    t, _ = s.read()
+    assert t == b"G"  # CopyInResponse
+    for i in range(100):
+        s.send(b"d", f"1\t{i}\thalf-done\n".encode())
+    s.close()  # gone, without CopyDone
+    time.sleep(1)
+    assert int(pg.psql("SELECT count(*) FROM orders", dbname="app")) == before
+    with psycopg.connect(gateway.dsn(tokens["writer"]), autocommit=True) as c:
+        assert c.execute("SELECT count(*) FROM orders WHERE note = 'half-done'").fetchone()[0] == 0
+
+
+def test_audit_store_full_means_refused_not_unrecorded(tmp_path, app, tokens, pg):
+    # The gateway may write at most ~300 KiB of files: the journal fills, and
+    # statements are refused (58030) instead of running unrecorded.
+    wrapper_env = dict(os.environ)
+    from harness import free_port, gatehouse_bin, wait_listening, write_config
+    port = free_port()
+    cfg = write_config(str(tmp_path), port, {"app": app.connection()}, [t.entry for t in tokens.values()],
+                       STANDARD_RULES)
+    log_path = str(tmp_path / "gatehouse.log")
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(["prlimit", "--fsize=300000", gatehouse_bin, "gateway", "--config", cfg],
+                                stdout=log, stderr=subprocess.STDOUT, env=wrapper_env)
+    try:
+        wait_listening(port, proc, log_path)
+        dsn = f"host=127.0.0.1 port={port} user=etl-bot password={tokens['writer'].value} dbname=app"
+        marker = "x" * 2000
+        refused = None
+        ran = 0
+        for i in range(2000):
+            try:
+                with psycopg.connect(dsn, autocommit=True) as c:
+                    while True:
+                        c.execute(f"SELECT '{marker}', {i}")
+                        ran += 1
+            except psycopg.Error as e:
+                refused = e
+                if "audit log cannot be written" in str(e):
+                    break
+        assert refused is not None and "audit log cannot be written" in str(refused), refused
+        assert ran > 10
+        assert proc.poll() is None  # the gateway itself carries on
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
