@@ -65,6 +65,27 @@ seed pg_frontend_fuzz "${typed_frontend[@]}" "$fixtures"/stream_fe_*.hex
 seed pg_backend_fuzz "$fixtures"/be_*.hex "$fixtures"/stream_be_*.hex
 seed pg_scram_fuzz "$fixtures"/be_auth_sasl*.hex "$fixtures"/stream_be_scram_login.hex
 seed pg_startup_fuzz "${startup[@]}"
+# The classifier from the public corpus, one statement per seed; the config
+# loader from the golden good and bad files.
+seed pg_classify_fuzz
+/usr/bin/python3 - "$work/pg_classify_fuzz/seeds" tests/sql/corpus/postgres-classify.jsonl \
+  <<'PY' || true
+import json, os, sys
+out, n = sys.argv[1], 0
+for path in sys.argv[2:]:
+    if not os.path.exists(path):
+        continue
+    for line in open(path, encoding="utf-8"):
+        try:
+            sql = json.loads(line)["sql"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        n += 1
+        with open(os.path.join(out, f"corpus_{n}"), "w", encoding="utf-8") as f:
+            f.write(sql)
+PY
+seed config_fuzz tests/config/none
+find tests/config/good tests/config/errors -name '*.yaml' -exec cp {} "$work/config_fuzz/seeds/" \;
 for t in "${targets[@]}"; do [ -d "$work/$t" ] || seed "$t"; done
 # A whole client opening: SSLRequest, StartupMessage, then typed messages.
 cat "$work/pg_startup_fuzz/seeds/fe_ssl_request" "$work/pg_startup_fuzz/seeds/fe_startup_message" \
