@@ -23,7 +23,8 @@ PSQL = "/usr/lib/postgresql/15/bin/psql"
 PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
 
 RULES = [
-    {"name": "agents-read", "principals": ["group:agents"], "connections": ["far", "west", "lone"],
+    {"name": "agents-read", "principals": ["group:agents"],
+     "connections": ["far", "west", "lone", "gone", "badpw", "unserved"],
      "allow": ["read"]},
     {"name": "etl-write", "principals": ["group:etl"], "connections": ["far"], "allow": ["read", "write"]},
 ]
@@ -57,12 +58,16 @@ GATEWAY_CONNECTIONS = {
     "far": {"type": "postgres", "connector": "east"},
     "west": {"type": "postgres", "connector": "west"},
     "lone": {"type": "postgres", "connector": "lone"},
+    "gone": {"type": "postgres", "connector": "east"},      # the connector's database is down
+    "badpw": {"type": "postgres", "connector": "east"},     # the connector's secret is wrong
+    "unserved": {"type": "postgres", "connector": "east"},  # not in the connector's file
 }
 
 
 def served(app):
-    """The connector's side of `far`: the address and the secret."""
-    return {"far": app.connection()}
+    """The connector's side: the addresses and the secrets."""
+    return {"far": app.connection(), "gone": app.connection(port=free_port()),
+            "badpw": app.connection(password="not-the-password")}
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +197,25 @@ def test_no_connector_up_errs_at_once(stack, tokens):
         connect(stack["gw"], tokens["agent"], database="lone")
     assert time.monotonic() - start < 5
     assert 'connection "lone" is unavailable: no connector "lone" is connected' in str(e.value)
+
+
+@pytest.mark.parametrize("database,sqlstate,message", [
+    ("gone", "08001", 'the database behind connection "gone" is unreachable'),
+    ("badpw", "08004", 'the database refused connector "east"\'s credentials for connection "badpw"'),
+    ("unserved", "08001", 'connector "east" does not serve connection "unserved"'),
+])
+def test_what_the_connector_reports_reaches_the_client(stack, tokens, database, sqlstate, message):
+    start = time.monotonic()
+    with pytest.raises(psycopg.OperationalError) as e:
+        connect(stack["gw"], tokens["agent"], database=database)
+    assert time.monotonic() - start < 9
+    assert message in str(e.value)
+    assert f"connection={database}: upstream through connector" in stack["gw"].log()
+    assert app_password_absent(stack)
+
+
+def app_password_absent(stack):
+    return "not-the-password" not in stack["gw"].log()
 
 
 def test_wrong_token_carries_nothing(stack, tokens, app, certs):
