@@ -7,6 +7,7 @@
 #include "connector/backoff.hpp"
 #include "connector/data_session.hpp"
 #include "connector/dialer.hpp"
+#include "connector/frame_io.hpp"
 #include "connector/timing.hpp"
 #include "gateway/pg_upstream.hpp"
 #include "wire/connector/control.hpp"
@@ -69,11 +70,20 @@ net::awaitable<std::string> control_client::serve_once(bool& welcomed, bool& ref
     co_return dialed.error().what;
   }
   tls_stream& s = **dialed;
+  // The answer to hello is bounded like the handshake: a gateway (or a path
+  // to it) that went silent after TLS must not hold this connector forever,
+  // with no heartbeat yet to notice.
+  watchdog dog(s.get_executor(), s.next_layer());
+  dog.arm(handshake_timeout);
   std::string out;
   if (!wc::encode_hello(out, {rt_.cfg.name, rt_.cfg.token.reveal()})) co_return std::string("the token is too long");
   if (auto ec = co_await write_all(s, out)) co_return "connection lost: " + ec.message();
   auto reply = co_await read_frame(s, wc::control_body_max);
-  if (!reply) co_return "no answer to hello: " + reply.error().what;
+  if (!reply)
+    co_return dog.fired() ? "no answer to hello within " + std::to_string(handshake_timeout.count()) + "s"
+                          : "no answer to hello: " + reply.error().what;
+  dog.disarm();
+  if (dog.fired()) co_return std::string("the answer to hello came too late");
   if (reply->type == wc::msg::refused) {
     auto r = wc::decode_refused(as_bytes(reply->body));
     refused = true;

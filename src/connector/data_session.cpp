@@ -111,7 +111,13 @@ net::awaitable<void> data_session::serve(tls_stream& gw) {
   if (!up) {
     spdlog::warn("session {} for connection \"{}\": database session failed: {}", tag_, req_.connection,
                  up.error().detail);
-    co_return co_await fail(up.error().sqlstate, up.error().message);
+    // open_upstream speaks as the gateway; here it is this connector whose
+    // credentials the database refused.
+    std::string message = up.error().sqlstate == "08004"
+                              ? "the database refused connector \"" + rt_.cfg.name + "\"'s credentials for connection \"" +
+                                    req_.connection + "\""
+                              : up.error().message;
+    co_return co_await fail(up.error().sqlstate, std::move(message));
   }
   db_ = &up->socket;
   out.clear();

@@ -48,7 +48,8 @@ std::size_t hub::live(std::string_view name) const { return reg_->live(name); }
 
 net::awaitable<expected<connector_session, open_failure>> hub::open(session_request r) {
   auto ex = co_await asio::this_coro::executor;
-  const auto deadline = std::chrono::steady_clock::now() + open_timeout;
+  auto deadline = std::chrono::steady_clock::now() + open_timeout;
+  if (r.deadline && *r.deadline < deadline) deadline = *r.deadline;
   // A connector lost between our open and its answer: ask the next one.
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto p = std::make_shared<pending_open>(ex);

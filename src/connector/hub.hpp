@@ -19,8 +19,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +50,10 @@ struct session_request {
   bool read_only = true;    // the second wall, applied by the connector
   std::vector<std::pair<std::string, std::string>> params;  // already filtered by the session
   std::string session;      // the gateway's session id, for logs
+  // When the caller must have an answer by (its own client's deadline);
+  // open() then gives up a little earlier than open_timeout, so that the
+  // client still hears why.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 // A database session behind a connector, ready to relay. Owned by the

@@ -463,7 +463,9 @@ class pg_session {
     const config::connection* conn = ctx.conn;
     if (!svc_.connectors)
       co_return co_await fatal(s, "08001", "connection \"" + conn->name + "\" is unavailable: no connectors listener");
-    connector::session_request req{conn->connector, conn->name, ctx.read_only, {}, id_};
+    connector::session_request req{conn->connector, conn->name, ctx.read_only, {}, id_, {}};
+    // Answer before limits.auth_timeout closes the client, so it hears why.
+    req.deadline = deadline_.expiry() - std::chrono::milliseconds(500);
     for (const auto& [k, v] : sm.params) {
       if (!passed_through(k)) continue;
       req.params.emplace_back(k, v);

@@ -11,6 +11,7 @@
 #include "connector/hub.hpp"
 #include "gateway/control_plane.hpp"
 #include "gateway/journal_sink.hpp"
+#include "gateway/mysql_listener.hpp"
 #include "gateway/pg_session.hpp"
 #include "gateway/services.hpp"
 #include "gateway/statement_counts.hpp"
@@ -152,6 +153,20 @@ int run_gateway(config::config cfg) {
                  svc->pg_tls() ? "TLS" : "no TLS: loopback clients only");
   }
 
+  std::unique_ptr<mysql_listener> mysql;
+  if (c.gateway.mysql) {
+    try {
+      mysql = std::make_unique<mysql_listener>(*c.gateway.mysql, workers, *svc);
+    } catch (const std::exception& e) {
+      spdlog::critical("cannot listen on {}:{} (gateway.mysql.listen): {}", c.gateway.mysql->host,
+                       c.gateway.mysql->port, e.what());
+      return 1;
+    }
+    mysql->start();
+    spdlog::info("mysql listener on {}:{} ({})", c.gateway.mysql->host, c.gateway.mysql->port,
+                 mysql->tls() ? "TLS" : "no TLS: loopback clients only");
+  }
+
   ingester->start();
   for (auto& w : workers) w->start();
   plane->start();
@@ -171,6 +186,7 @@ int run_gateway(config::config cfg) {
     net::error_code ignored;
     pg_acceptor->close(ignored);
   });
+  if (mysql) mysql->close();
   for (auto& w : workers) asio::post(w->io(), [wp = w.get()] { wp->drain_sessions(); });
   auto deadline = std::chrono::steady_clock::now() + c.gateway.drain_timeout;
   while (svc->active_sessions.load() > 0 && std::chrono::steady_clock::now() < deadline)
@@ -181,6 +197,7 @@ int run_gateway(config::config cfg) {
   if (svc->connectors) svc->connectors->stop();  // connectors see the close and dial again
   for (auto& w : workers) w->io().stop();
   for (auto& w : workers) w->join();
+  mysql.reset();    // its acceptor belongs to worker 0's io_context
   workers.clear();  // closes the journals after their last flush
   plane->stop();    // the HTTP API served reviewers until the last session ended
   pg_acceptor.reset();

@@ -65,6 +65,7 @@ struct statement_classifier::impl {
   // Shapes whose classification is known to hold for every statement of
   // that shape; nullptr marks a shape whose constants matter.
   lru shapes{4096};
+  lru mysql{4096};
   std::string key;
 };
 
@@ -94,6 +95,21 @@ std::shared_ptr<const sql::classification> statement_classifier::classify(
     m.shapes.put(make_key(*shape), same_meaning(of_shape, *value) ? value : marker);
   }
   m.exact.put(make_key(sql), value);
+  return value;
+}
+
+std::shared_ptr<const sql::classification> statement_classifier::classify_mysql(
+    std::string_view sql, const void* options_id, const sql::mysql::classify_options& options) {
+  auto& m = *impl_;
+  // The lexing mode is the only option that changes per session and statement.
+  const char mode = static_cast<char>((options.sql_mode.no_backslash_escapes ? 1 : 0) |
+                                      (options.sql_mode.ansi_quotes ? 2 : 0));
+  m.key.assign(reinterpret_cast<const char*>(&options_id), sizeof options_id);
+  m.key += mode;
+  m.key.append(sql);
+  if (auto hit = m.mysql.get(m.key)) return hit;
+  auto value = std::make_shared<const sql::classification>(sql::mysql::classify(sql, options));
+  m.mysql.put(m.key, value);
   return value;
 }
 

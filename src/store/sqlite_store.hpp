@@ -75,7 +75,7 @@ class sqlite_store {
   static constexpr std::size_t rows_per_insert = 32;
 
   sqlite_db db_;
-  sqlite_stmt insert_one_, insert_many_, set_offset_, delete_offset_, set_head_;
+  sqlite_stmt insert_one_, insert_many_, set_offset_, delete_offset_, set_head_, begin_, commit_;
   std::string tables_text_[rows_per_insert];  // the rows' tables, bound without copying
 };
 

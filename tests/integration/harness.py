@@ -109,7 +109,8 @@ def to_yaml(value, indent=0):
 
 
 class gateway_instance:
-    def __init__(self, workdir, port, proc, config_path, log_path, http_port=None, http_tls=False):
+    def __init__(self, workdir, port, proc, config_path, log_path, http_port=None, http_tls=False,
+                 mysql_port=None):
         self.workdir = workdir
         self.port = port
         self.proc = proc
@@ -117,6 +118,7 @@ class gateway_instance:
         self.log_path = log_path
         self.host = "127.0.0.1"
         self.http_port = http_port
+        self.mysql_port = mysql_port  # gateway.mysql, when the gateway has one
         # The HTTP API's base URL (gateway.http), when the gateway has one.
         self.http_url = (f"{'https' if http_tls else 'http'}://127.0.0.1:{http_port}"
                          if http_port else None)
@@ -160,7 +162,7 @@ class gateway_instance:
         return self.proc.returncode
 
 
-def write_config(workdir, port, connections, tokens, rules, extra=None, http_port=None):
+def write_config(workdir, port, connections, tokens, rules, extra=None, http_port=None, mysql_port=None):
     cfg = {
         "gateway": {"postgres": {"listen": f"127.0.0.1:{port}"},
                     "store": "sqlite:" + os.path.join(workdir, "state.db")},
@@ -170,6 +172,8 @@ def write_config(workdir, port, connections, tokens, rules, extra=None, http_por
     }
     if http_port:
         cfg["gateway"]["http"] = {"listen": f"127.0.0.1:{http_port}"}
+    if mysql_port:
+        cfg["gateway"]["mysql"] = {"listen": f"127.0.0.1:{mysql_port}"}
     def merge(into, extra):
         # Nested dicts merge; None removes nothing and keeps what was there.
         for k, v in extra.items():
@@ -199,23 +203,27 @@ def wait_listening(port, proc, log_path, deadline_s=20.0):
 
 
 @contextlib.contextmanager
-def gateway_process(workdir, connections, tokens, rules, extra=None, port=None, http=None):
+def gateway_process(workdir, connections, tokens, rules, extra=None, port=None, http=None, mysql=None):
     """`http`: True for an HTTP API listener on a free port, or the port to use
-    (a restarted gateway keeps its URL); gw.http_url is then its base URL."""
+    (a restarted gateway keeps its URL); gw.http_url is then its base URL.
+    `mysql`: the same for a MySQL listener (gateway.mysql); gw.mysql_port."""
     port = port or free_port()
     http_port = (free_port() if http is True else http) or None
+    mysql_port = (free_port() if mysql is True else mysql) or None
     http_tls = bool(((extra or {}).get("gateway") or {}).get("http", {}).get("tls"))
-    config_path = write_config(workdir, port, connections, tokens, rules, extra, http_port)
+    config_path = write_config(workdir, port, connections, tokens, rules, extra, http_port, mysql_port)
     log_path = os.path.join(workdir, "gatehouse.log")
     log = open(log_path, "ab")
     proc = subprocess.Popen([gatehouse_bin, "gateway", "--config", config_path], stdout=log,
                             stderr=subprocess.STDOUT)
     log.close()
-    gw = gateway_instance(workdir, port, proc, config_path, log_path, http_port, http_tls)
+    gw = gateway_instance(workdir, port, proc, config_path, log_path, http_port, http_tls, mysql_port)
     try:
         wait_listening(port, proc, log_path)
         if http_port:
             wait_listening(http_port, proc, log_path)
+        if mysql_port:
+            wait_listening(mysql_port, proc, log_path)
         yield gw
     finally:
         gw.stop()
@@ -342,3 +350,29 @@ def tcp_peers(pid):
             if cols[9] in inodes:
                 peers.append((int(cols[1].rsplit(":", 1)[1], 16), int(cols[2].rsplit(":", 1)[1], 16)))
     return peers
+
+
+# ---- MySQL / MariaDB (issue 8) -------------------------------------------------
+
+MYSQL_SAMPLE_SCHEMA = """
+CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL, email VARCHAR(100));
+CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, customer_id INT, total DECIMAL(10,2) NOT NULL,
+                     note TEXT, created_at DATETIME DEFAULT NOW());
+CREATE TABLE secrets (id INT PRIMARY KEY, value TEXT);
+INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com'), (2, 'Grace', 'grace@example.com');
+INSERT INTO orders (customer_id, total, note) VALUES (1, 10.50, 'first'), (1, 99.00, 'second'), (2, 5.25, NULL);
+INSERT INTO secrets VALUES (1, 'the launch codes');
+"""
+
+
+def mariadb_app_database(m, database="shop", user="shop_agent", schema=MYSQL_SAMPLE_SCHEMA,
+                         auth="mysql_native_password"):
+    """A database with the sample schema on a mariadb_server() and a
+    least-privilege user that may read and write its tables (the gateway
+    narrows it further). Returns an upstream_db; .connection(type="mysql")."""
+    password = secrets.token_urlsafe(18)
+    m.root_sql(f"CREATE DATABASE {database}; "
+               f"CREATE USER '{user}'@'127.0.0.1' IDENTIFIED VIA {auth} USING PASSWORD('{password}'); "
+               f"GRANT SELECT, INSERT, UPDATE, DELETE ON {database}.* TO '{user}'@'127.0.0.1';")
+    m.root_sql(f"USE {database};" + schema)
+    return upstream_db(m.host, m.port, database, user, password)

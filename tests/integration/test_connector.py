@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import threading
@@ -23,7 +24,8 @@ PSQL = "/usr/lib/postgresql/15/bin/psql"
 PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
 
 RULES = [
-    {"name": "agents-read", "principals": ["group:agents"], "connections": ["far", "west", "lone"],
+    {"name": "agents-read", "principals": ["group:agents"],
+     "connections": ["far", "west", "lone", "gone", "badpw", "unserved"],
      "allow": ["read"]},
     {"name": "etl-write", "principals": ["group:etl"], "connections": ["far"], "allow": ["read", "write"]},
 ]
@@ -57,12 +59,16 @@ GATEWAY_CONNECTIONS = {
     "far": {"type": "postgres", "connector": "east"},
     "west": {"type": "postgres", "connector": "west"},
     "lone": {"type": "postgres", "connector": "lone"},
+    "gone": {"type": "postgres", "connector": "east"},      # the connector's database is down
+    "badpw": {"type": "postgres", "connector": "east"},     # the connector's secret is wrong
+    "unserved": {"type": "postgres", "connector": "east"},  # not in the connector's file
 }
 
 
 def served(app):
-    """The connector's side of `far`: the address and the secret."""
-    return {"far": app.connection()}
+    """The connector's side: the addresses and the secrets."""
+    return {"far": app.connection(), "gone": app.connection(port=free_port()),
+            "badpw": app.connection(password="not-the-password")}
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +98,37 @@ def connect(gw, tok, database="far"):
     return psycopg.connect(gw.dsn(tok, database=database, connect_timeout=20), autocommit=True)
 
 
+def startup_error(gw, tok, database, timeout=20):
+    """Authenticates as `tok` with a raw StartupMessage (loopback, no TLS) and
+    returns the fields of the ErrorResponse that ends the startup, by their
+    codes ('C' SQLSTATE, 'M' message), with 'elapsed' the seconds it took.
+    libpq reports a startup FATAL without its SQLSTATE; this sees it."""
+    start = time.monotonic()
+    s = socket.create_connection(("127.0.0.1", gw.port), timeout=timeout)
+    try:
+        body = f"user\0{tok.principal}\0database\0{database}\0\0".encode()
+        s.sendall(struct.pack("!ii", 8 + len(body), 196608) + body)
+        buf = b""
+        while True:
+            while len(buf) < 5 or len(buf) < 1 + struct.unpack("!i", buf[1:5])[0]:
+                chunk = s.recv(65536)
+                assert chunk, f"closed without an ErrorResponse after {buf!r}"
+                buf += chunk
+            size = 1 + struct.unpack("!i", buf[1:5])[0]
+            kind, msg, buf = buf[:1], buf[5:size], buf[size:]
+            if kind == b"R" and struct.unpack("!i", msg[:4])[0] == 3:  # cleartext password
+                pw = tok.value.encode() + b"\0"
+                s.sendall(b"p" + struct.pack("!i", 4 + len(pw)) + pw)
+            elif kind == b"E":
+                fields = {f[:1].decode(): f[1:].decode() for f in msg.split(b"\0") if f}
+                fields["elapsed"] = time.monotonic() - start
+                return fields
+            else:
+                assert kind in (b"R", b"S", b"N"), f"unexpected {kind!r} before the error"
+    finally:
+        s.close()
+
+
 # ---- the path works; the gateway knows nothing of the database ----------------
 
 def test_gateway_file_names_no_database_address_or_password(stack, app):
@@ -99,6 +136,12 @@ def test_gateway_file_names_no_database_address_or_password(stack, app):
     assert app.password not in text
     assert f'"port": {app.port}' not in text and str(app.port) not in text
     assert '"host"' not in text.split('"connections"')[1]
+    # Nor does it come by another way: not in its environment, arguments or log.
+    pid = stack["gw"].proc.pid
+    for what in ("environ", "cmdline"):
+        with open(f"/proc/{pid}/{what}", "rb") as f:
+            assert app.password.encode() not in f.read(), what
+    assert app.password not in stack["gw"].log()
 
 
 def test_psql_reads_through_the_connector(stack, tokens):
@@ -160,12 +203,23 @@ def test_cancel_reaches_the_database_through_the_connector(stack, tokens):
     stack["east"].wait_log("sending CancelRequest to its database")
 
 
-def pgbench(env, mode, seconds=5):
-    r = subprocess.run([PGBENCH, "-n", "-S", "-M", mode, "-c", "4", "-j", "2", "-T", str(seconds)],
-                       capture_output=True, text=True, env=env, timeout=120)
-    assert r.returncode == 0, r.stderr + r.stdout
-    processed = int(r.stdout.split("number of transactions actually processed: ")[1].split()[0].split("/")[0])
-    tps = float(re.search(r"tps = ([0-9.]+)", r.stdout).group(1))
+def pgbench(env, mode, seconds=5, during=None):
+    """pgbench -S for `seconds`; `during()` is called halfway, while its
+    clients are connected. Returns (transactions processed, tps)."""
+    p = subprocess.Popen([PGBENCH, "-n", "-S", "-M", mode, "-c", "4", "-j", "2", "-T", str(seconds)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        if during:
+            time.sleep(seconds / 2)
+            during()
+        out, err = p.communicate(timeout=120)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 0, err + out
+    processed = int(out.split("number of transactions actually processed: ")[1].split()[0].split("/")[0])
+    tps = float(re.search(r"tps = ([0-9.]+)", out).group(1))
     return processed, tps
 
 
@@ -176,8 +230,17 @@ def test_pgbench_select_only_through_the_connector(stack, tokens, pg, app, mode)
     pg.psql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_agent", dbname="app")
     env = stack["gw"].env(tokens["agent"])
     env["PGDATABASE"] = "far"
-    processed, tps = pgbench(env, mode)
+    seen = {}
+
+    def sockets():
+        seen["gw"] = tcp_peers(stack["gw"].proc.pid)
+        seen["east"] = tcp_peers(stack["east"].proc.pid)
+
+    processed, tps = pgbench(env, mode, during=sockets)
     assert processed > 100
+    # Under load too, the database sockets are the connector's, none the gateway's.
+    assert all(app.port not in (local, remote) for local, remote in seen["gw"]), seen["gw"]
+    assert sum(remote == app.port for _, remote in seen["east"]) >= 4, seen["east"]
     direct = dict(os.environ, PGHOST=app.host, PGPORT=str(app.port), PGUSER=app.user, PGPASSWORD=app.password,
                   PGDATABASE=app.database, PGSSLMODE="disable")
     _, direct_tps = pgbench(direct, mode)
@@ -192,6 +255,30 @@ def test_no_connector_up_errs_at_once(stack, tokens):
         connect(stack["gw"], tokens["agent"], database="lone")
     assert time.monotonic() - start < 5
     assert 'connection "lone" is unavailable: no connector "lone" is connected' in str(e.value)
+    err = startup_error(stack["gw"], tokens["agent"], "lone")
+    assert err["C"] == "08001" and err["elapsed"] < 5, err
+
+
+@pytest.mark.parametrize("database,sqlstate,message", [
+    ("gone", "08001", 'the database behind connection "gone" is unreachable'),
+    ("badpw", "08004", 'the database refused connector "east"\'s credentials for connection "badpw"'),
+    ("unserved", "08001", 'connector "east" does not serve connection "unserved"'),
+])
+def test_what_the_connector_reports_reaches_the_client(stack, tokens, database, sqlstate, message):
+    start = time.monotonic()
+    with pytest.raises(psycopg.OperationalError) as e:
+        connect(stack["gw"], tokens["agent"], database=database)
+    assert time.monotonic() - start < 9
+    assert message in str(e.value)
+    err = startup_error(stack["gw"], tokens["agent"], database)
+    assert (err["S"], err["C"]) == ("FATAL", sqlstate), err
+    assert message in err["M"]
+    assert f"connection={database}: upstream through connector" in stack["gw"].log()
+    assert app_password_absent(stack)
+
+
+def app_password_absent(stack):
+    return "not-the-password" not in stack["gw"].log()
 
 
 def test_wrong_token_carries_nothing(stack, tokens, app, certs):
@@ -240,6 +327,94 @@ def test_name_mismatch_in_gateway_certificate_carries_nothing(stack, app, certs,
         assert "connected to the gateway" not in c.log()
 
 
+class gateway_impostor:
+    """Plays the connectors listener with a certificate of its own: reads each
+    connection's plaintext preamble, takes the TLS handshake, then keeps all
+    the connector sends inside TLS, and never answers."""
+
+    def __init__(self, cert):
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(*cert)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.seen = []   # per connection: {"preamble", "plaintext", "error"}
+        self.open = []
+        self.stopping = False
+        self.thread = threading.Thread(target=self.accept_loop, daemon=True)
+        self.thread.start()
+
+    def accept_loop(self):
+        while not self.stopping:
+            try:
+                conn, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            self.open.append(conn)
+            seen = {"preamble": b"", "plaintext": b"", "error": None}
+            self.seen.append(seen)
+            threading.Thread(target=self.keep, args=(conn, seen), daemon=True).start()
+
+    def keep(self, conn, seen):
+        try:
+            conn.settimeout(30)
+            while len(seen["preamble"]) < 24:
+                chunk = conn.recv(24 - len(seen["preamble"]))
+                if not chunk:
+                    return
+                seen["preamble"] += chunk
+            tls = self.ctx.wrap_socket(conn, server_side=True)
+            self.open.append(tls)
+            while chunk := tls.recv(65536):
+                seen["plaintext"] += chunk
+        except (OSError, ssl.SSLError) as e:
+            seen["error"] = e
+
+    def wait_connections(self, n, timeout):
+        deadline = time.monotonic() + timeout
+        while len(self.seen) < n:
+            assert time.monotonic() < deadline, f"{len(self.seen)} connections, not {n}, within {timeout}s"
+            time.sleep(0.05)
+
+    def close(self):
+        self.stopping = True
+        self.thread.join()
+        for c in self.open + [self.listener]:
+            try:
+                c.close()
+            except OSError:
+                pass
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_an_impostor_gateway_learns_no_token(tmp_path, app, certs, east_tokens, trusted):
+    """An impostor that holds a certificate from another CA learns nothing,
+    however many times the connector tries. The same impostor with a
+    certificate the connector trusts does see the token: the check can see
+    it. That one never answers hello, and the connector gives up on it and
+    dials again instead of waiting forever."""
+    signer = certs["ca"] if trusted else certs["rogue"]
+    impostor = gateway_impostor(make_server_cert(str(tmp_path), "impostor", signer, sans="IP:127.0.0.1"))
+    token = east_tokens[0][0]
+    try:
+        with connector_process(str(tmp_path / "east"), "east", f"127.0.0.1:{impostor.port}", token, served(app),
+                               ca=certs["ca"][0], wait_connected=False) as c:
+            impostor.wait_connections(2, timeout=25 if trusted else 10)
+            log = c.log()
+    finally:
+        impostor.close()
+    seen = impostor.seen
+    assert all(x["preamble"].startswith(b"GHCN\x01C") for x in seen), seen
+    if trusted:
+        assert token.encode() in seen[0]["plaintext"]
+        assert "no answer to hello within 10s" in log
+    else:
+        assert all(x["plaintext"] == b"" for x in seen), seen
+        assert all(isinstance(x["error"], ssl.SSLError) for x in seen), seen
+        assert "certificate not trusted" in log and "not sending the token" in log
+    assert "connected to the gateway" not in log
+
+
 def test_data_connection_for_a_session_never_asked_is_closed(stack):
     before = len(stack["gw"].log())
     s = socket.create_connection(("127.0.0.1", stack["cport"]))
@@ -277,9 +452,11 @@ def own_stack(tmp_path_factory, app, tokens, certs, east_tokens):
                      [dict(r, connections=["far"]) for r in RULES])}
 
 
-def gateway_for(own, certs, east_tokens):
-    return gateway_process(own["work"], *own["args"], port=own["port"],
-                           extra=gateway_extra(certs, own["cport"], east_tokens))
+def gateway_for(own, certs, east_tokens, limits=None):
+    extra = gateway_extra(certs, own["cport"], east_tokens)
+    if limits:
+        extra["limits"] = limits
+    return gateway_process(own["work"], *own["args"], port=own["port"], extra=extra)
 
 
 def test_connector_killed_mid_session(own_stack, tokens, app, certs, east_tokens):
@@ -319,6 +496,53 @@ def test_connector_killed_mid_query_tells_the_client(own_stack, tokens, app, cer
             assert err.value.sqlstate in (None, "08006")
             assert 'the connection to connection "far" through connector "east" was lost' in str(err.value)
             c.close()
+
+
+def test_a_silent_connector_is_a_clear_error_then_dropped(own_stack, tokens, app, certs, east_tokens):
+    """A connector that stops answering while its sockets stay open (SIGSTOP,
+    as on a network cut): a new client hears why before its own auth_timeout
+    closes it; heartbeats then end the connector's control connection and its
+    sessions; resumed, the connector dials in again by itself."""
+    with gateway_for(own_stack, certs, east_tokens, limits={"auth_timeout": "4s"}) as gw:
+        with connector_process(os.path.join(own_stack["work"], "east"), "east", f"127.0.0.1:{own_stack['cport']}",
+                               east_tokens[0][0], served(app), ca=certs["ca"][0]) as east:
+            held = connect(gw, tokens["agent"])
+            assert held.execute("SELECT 1").fetchone()[0] == 1
+            outcome = {}
+
+            def query_on_held():
+                try:
+                    held.execute("SELECT 2")
+                    outcome["result"] = "answered"
+                except psycopg.OperationalError as e:
+                    outcome["result"] = str(e)
+                outcome["after"] = time.monotonic() - stopped_at
+
+            mark = len(east.log())
+            stopped_at = time.monotonic()
+            east.proc.send_signal(signal.SIGSTOP)
+            try:
+                waiting = threading.Thread(target=query_on_held, daemon=True)
+                waiting.start()
+                err = startup_error(gw, tokens["agent"], "far")
+                assert err["C"] == "08001", err
+                assert 'connector "east" did not answer in time' in err["M"], err
+                assert err["elapsed"] < 4.5, err   # not open_timeout's 10 s: the client's 4 s bound it
+                # 15 s without a heartbeat, noticed at the next 5 s tick.
+                waiting.join(timeout=30)
+                assert not waiting.is_alive(), "the held session was never ended"
+                assert 'through connector "east" was lost' in outcome["result"], outcome
+                assert 14 < outcome["after"] < 25, outcome
+                assert "no heartbeat for 15s" in gw.log()
+                err = startup_error(gw, tokens["agent"], "far")
+                assert err["C"] == "08001" and 'no connector "east" is connected' in err["M"], err
+                assert err["elapsed"] < 2, err
+            finally:
+                east.proc.send_signal(signal.SIGCONT)
+            held.close()
+            east.wait_log("connected to the gateway", after=mark, timeout=15)
+            with connect(gw, tokens["agent"]) as c:
+                assert c.execute("SELECT count(*) FROM orders").fetchone()[0] >= 3
 
 
 def test_gateway_restart_connector_comes_back_by_itself(own_stack, tokens, app, certs, east_tokens):

@@ -1,0 +1,291 @@
+// The command loop of a MySQL session (mysql_relay.hpp).
+#include "gateway/mysql_relay.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "gateway/mysql_io.hpp"
+#include "gateway/services.hpp"
+#include "gateway/worker.hpp"
+#include "wire/mysql/framing.hpp"
+
+namespace gh::gateway {
+namespace {
+
+namespace mysql = wire::mysql;
+
+// Why the gateway refuses a command that is not SQL (handling_of: refuse).
+std::string refusal_of(mysql::command c) {
+  const std::string name(mysql::command_name(c));
+  switch (c) {
+    case mysql::command::change_user:
+      return "COM_CHANGE_USER is not allowed through the gateway: it would change who the session is; "
+             "connect again as the other principal, with its token";
+    case mysql::command::reset_connection:
+      return "COM_RESET_CONNECTION is not allowed through the gateway: it would reset the session's read-only "
+             "state and settings; reconnect for a fresh session";
+    case mysql::command::binlog_dump:
+    case mysql::command::binlog_dump_gtid:
+    case mysql::command::register_slave:
+    case mysql::command::table_dump:
+    case mysql::command::subscribe_group_replication_stream:
+    case mysql::command::clone:
+      return name + " is not allowed through the gateway: replication connections are refused";
+    default:
+      return name + " is not allowed through the gateway; send the SQL statement instead (COM_QUERY)";
+  }
+}
+
+}  // namespace
+
+mysql_relay::mysql_relay(mysql_stream& client, mysql_upstream& up, session_context& ctx,
+                         mysql::capabilities client_caps)
+    : client_(client),
+      server_(*up.stream),
+      up_(up),
+      ctx_(ctx),
+      client_caps_(client_caps),
+      gate_(ctx, up.state),
+      cin_(16 * 1024),
+      sin_(32 * 1024),
+      expiry_(client.get_executor()),
+      mailbox_(std::make_shared<hold_mailbox>(client.get_executor())),
+      multi_statements_((client_caps & mysql::cap::multi_statements) != 0) {
+  ctx_.w.add_session(this);
+}
+
+mysql_relay::~mysql_relay() {
+  mailbox_->alive = false;
+  ctx_.w.remove_session(this);
+}
+
+net::awaitable<mysql_relay_end> mysql_relay::run() {
+  using namespace net::asio::experimental::awaitable_operators;
+  co_await (commands() && watch_expiry());
+  co_return end_;
+}
+
+void mysql_relay::drain() {
+  draining_ = true;
+  if (phase_ == phase::idle && !holding_)
+    finish(ending(mysql_relay_end::reason::shutdown, 1053, "08S01", "gatehouse: the gateway is shutting down"));
+}
+
+mysql_relay_end mysql_relay::ending(mysql_relay_end::reason why, std::uint16_t code, std::string sqlstate,
+                                    std::string message) {
+  mysql_relay_end e;
+  e.why = why;
+  e.err = {code, std::move(sqlstate), std::move(message)};
+  if (phase_ == phase::idle) e.seq = 1;
+  else if (phase_ == phase::deciding) e.seq = static_cast<std::uint8_t>(cmd_seq_ + 1);
+  return e;
+}
+
+void mysql_relay::finish(mysql_relay_end why) {
+  if (stopping_) return;
+  stopping_ = true;
+  end_ = std::move(why);
+  expiry_.cancel();
+  server_.cancel();
+  client_.cancel();
+  mailbox_->wake();
+}
+
+// A session does not outlive its identity (token exp, identity.session_max).
+net::awaitable<void> mysql_relay::watch_expiry() {
+  if (!ctx_.expires_at) co_return;
+  expiry_.expires_at(*ctx_.expires_at);
+  auto [ec] = co_await expiry_.async_wait(net::use_nothrow);
+  if (ec || stopping_) co_return;
+  spdlog::info("session {} principal={}: identity expired; ending the session", ctx_.id, ctx_.who.name);
+  finish(ending(mysql_relay_end::reason::access_ended, 1045, "28000",
+                "gatehouse: the identity of principal \"" + ctx_.who.name +
+                    "\" has expired (token exp or identity.session_max); reconnect with a fresh token"));
+}
+
+net::awaitable<void> mysql_relay::commands() {
+  const std::size_t limit = ctx_.svc.cfg().limits.message_max;
+  for (;;) {
+    if (stopping_) co_return;
+    if (draining_) {
+      finish(ending(mysql_relay_end::reason::shutdown, 1053, "08S01", "gatehouse: the gateway is shutting down"));
+      co_return;
+    }
+    phase_ = phase::idle;
+    auto f = co_await read_mysql_message(client_, cin_, limit);
+    if (stopping_) co_return;
+    if (!f) {
+      if (f.error() == mysql_read_error::closed) finish({mysql_relay_end::reason::client_closed, {}, {}});
+      else finish(ending(mysql_relay_end::reason::protocol_error, 1153, "08S01",
+                         "gatehouse: malformed packet, or one larger than the gateway's limit of " +
+                             std::to_string(limit) + " bytes"));
+      co_return;
+    }
+    phase_ = phase::deciding;
+    cmd_seq_ = f->last_sequence;
+    const bytes_view payload = mysql_payload(cin_, *f, scratch_);
+    const bool go_on = co_await on_command(payload, net::asio::buffer(cin_.data(), f->size));
+    cin_.consume(f->size);
+    if (!early_.empty()) {
+      // What the client sent while its statement was held, in order.
+      std::string_view rest = early_;
+      while (!rest.empty()) {
+        if (!cin_.make_room(limit)) {
+          finish(ending(mysql_relay_end::reason::protocol_error, 1153, "08S01",
+                        "gatehouse: too much data sent while a statement was held"));
+          co_return;
+        }
+        const std::size_t n = std::min(rest.size(), cin_.write_space());
+        std::memcpy(cin_.write_ptr(), rest.data(), n);
+        cin_.commit(n);
+        rest.remove_prefix(n);
+      }
+      early_.clear();
+    }
+    if (!go_on) co_return;
+  }
+}
+
+net::awaitable<bool> mysql_relay::on_command(bytes_view payload, net::asio::const_buffer raw) {
+  auto c = mysql::command_of(payload);
+  if (!c) {
+    const std::string what = payload.empty() ? std::string("an empty command")
+                                             : "unknown command " + std::to_string(payload[0]);
+    mysql_verdict v = gate_.refuse_command("COM_UNKNOWN", what + " is not allowed through the gateway");
+    co_return co_await decided(v, mysql::command::sleep, raw);
+  }
+  switch (mysql::handling_of(*c)) {
+    case mysql::command_handling::refuse:
+      co_return co_await refuse_command(*c, refusal_of(*c));
+    case mysql::command_handling::classify: {
+      if (!co_await apply_grant_changes()) co_return false;
+      if (*c == mysql::command::query) {
+        auto q = mysql::decode_query(payload);
+        co_return co_await decided(gate_.on_query(q ? *q : std::string_view()), *c, raw);
+      }
+      auto p = mysql::decode_stmt_prepare(payload);
+      co_return co_await decided(gate_.on_prepare(p ? *p : std::string_view()), *c, raw);
+    }
+    case mysql::command_handling::relay:
+      break;
+  }
+  gate_.expect_nothing();
+  switch (*c) {
+    case mysql::command::init_db: {
+      if (!co_await apply_grant_changes()) co_return false;
+      auto db = mysql::decode_init_db(payload);
+      co_return co_await decided(gate_.on_init_db(db ? *db : std::string_view()), *c, raw);
+    }
+    case mysql::command::field_list: {
+      auto fl = mysql::decode_field_list(payload);
+      if (!fl) co_return co_await refuse_command(*c, "malformed COM_FIELD_LIST");
+      if (!co_await apply_grant_changes()) co_return false;
+      co_return co_await decided(gate_.on_field_list(fl->table), *c, raw);
+    }
+    case mysql::command::stmt_execute: {
+      auto e = mysql::decode_stmt_execute(payload);
+      if (!e) co_return co_await refuse_command(*c, "malformed COM_STMT_EXECUTE");
+      if (!co_await apply_grant_changes()) co_return false;
+      co_return co_await decided(gate_.on_execute(e->statement_id), *c, raw);
+    }
+    case mysql::command::stmt_close:
+      if (auto id = mysql::decode_stmt_id(payload, *c)) gate_.on_stmt_close(*id);
+      break;
+    case mysql::command::set_option:
+      if (auto o = mysql::decode_set_option(payload)) multi_statements_ = *o == mysql::option_multi_statements_on;
+      break;
+    case mysql::command::quit:
+      co_await forward(raw);
+      finish({mysql_relay_end::reason::client_closed, {}, {}});
+      co_return false;
+    default:  // ping, statistics, stmt_reset, stmt_fetch, stmt_send_long_data: run nothing new
+      break;
+  }
+  if (!co_await forward(raw)) co_return false;
+  co_return co_await relay_response(*c, 0, {});
+}
+
+// Carries out the gate's verdict on a command.
+net::awaitable<bool> mysql_relay::decided(mysql_verdict v, mysql::command c, net::asio::const_buffer raw) {
+  if (v.outcome == policy::verdict::deny) {
+    if (!gate_.flush()) {
+      finish(ending(mysql_relay_end::reason::audit_failed, 1026, "HY000",
+                    "gatehouse: the audit log cannot be written (" + gate_.flush_error() +
+                        "); no statement runs unrecorded, so this session ends"));
+      co_return false;
+    }
+    const bool sent = co_await reply_error(gate_.refusal(v.slot));
+    gate_.on_finished(v.slot, -1, {});
+    co_return sent;
+  }
+  // A prepare runs nothing: one that needs review is prepared, and each of its executes is held.
+  if (v.outcome == policy::verdict::review && c != mysql::command::stmt_prepare) co_return co_await hold(v.slot, c, raw);
+  if (!co_await forward(raw)) co_return false;
+  co_return co_await relay_response(c, v.slot, {});
+}
+
+net::awaitable<bool> mysql_relay::refuse_command(mysql::command c, std::string_view why) {
+  gate_.expect_nothing();
+  co_return co_await decided(gate_.refuse_command(mysql::command_name(c), why), c, {});
+}
+
+// Changed grants apply before the next statement is decided: the upstream's
+// read-only state follows them, and a session only a grant allowed ends.
+net::awaitable<bool> mysql_relay::apply_grant_changes() {
+  const grant_effect e = gate_.refresh_grants(std::chrono::system_clock::now());
+  if (e == grant_effect::none) co_return true;
+  if (e == grant_effect::access_ended) {
+    finish(ending(mysql_relay_end::reason::access_ended, 1045, "28000",
+                  "gatehouse: the grant that allowed principal \"" + ctx_.who.name + "\" on connection \"" +
+                      ctx_.conn->name + "\" has ended; the session ends"));
+    co_return false;
+  }
+  const char* sql = ctx_.read_only ? "SET SESSION TRANSACTION READ ONLY" : "SET SESSION TRANSACTION READ WRITE";
+  auto r = co_await run_mysql_query(server_, sin_, up_.caps, sql);
+  std::string why = !r ? r.error() : !r->ok ? r->error : std::string();
+  for (std::size_t i = 0; r && why.empty() && i < r->session_states.size(); ++i)
+    if (auto t = up_.state.on_reported(r->session_states[i], {}, ctx_.read_only); !t) why = t.error();
+  if (!why.empty()) {
+    spdlog::error("session {} principal={}: changing the upstream's read-only state failed: {}", ctx_.id,
+                  ctx_.who.name, why);
+    finish(ending(mysql_relay_end::reason::server_closed, 2013, "HY000",
+                  "gatehouse: the session could not follow a change of grants; reconnect"));
+    co_return false;
+  }
+  spdlog::info("session {} principal={}: grants changed; upstream read_only={}", ctx_.id, ctx_.who.name,
+               ctx_.read_only);
+  co_return true;
+}
+
+// Makes the events durable, then writes to the server.
+net::awaitable<bool> mysql_relay::forward(net::asio::const_buffer raw) {
+  if (!gate_.flush()) {
+    finish(ending(mysql_relay_end::reason::audit_failed, 1026, "HY000",
+                  "gatehouse: the audit log cannot be written (" + gate_.flush_error() +
+                      "); no statement runs unrecorded, so this session ends"));
+    co_return false;
+  }
+  if (auto ec = co_await server_.write(raw)) {
+    finish(ending(mysql_relay_end::reason::server_closed, 2013, "HY000",
+                  "gatehouse: lost the connection to the database behind connection \"" + ctx_.conn->name + "\""));
+    co_return false;
+  }
+  co_return true;
+}
+
+// The gateway's own answer to the command in flight.
+net::awaitable<bool> mysql_relay::reply_error(const mysql::error_reply& err) {
+  std::string payload;
+  mysql::encode_err_payload(payload, err);
+  phase_ = phase::answering;
+  if (auto ec = co_await write_mysql_message(client_, static_cast<std::uint8_t>(cmd_seq_ + 1), payload)) {
+    finish({mysql_relay_end::reason::client_closed, {}, {}});
+    co_return false;
+  }
+  co_return !stopping_;
+}
+
+}  // namespace gh::gateway

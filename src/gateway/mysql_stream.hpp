@@ -1,0 +1,76 @@
+// One side of a MySQL session: a TCP socket, or TLS over it. The MySQL
+// protocol turns TLS on in the middle of the handshake (the client's
+// SSLRequest; the gateway's own, towards a server that offers it), so which
+// of the two a stream is gets decided at run time, not by a template.
+// Touched by one coroutine at a time per direction (one read and one write
+// may be outstanding together, as Asio's SSL stream allows).
+#pragma once
+
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "gateway/net.hpp"
+
+namespace gh::gateway {
+
+class mysql_stream {
+ public:
+  explicit mysql_stream(net::tcp::socket socket) : plain_(std::move(socket)) {}
+  mysql_stream(const mysql_stream&) = delete;
+  mysql_stream& operator=(const mysql_stream&) = delete;
+
+  bool tls() const noexcept { return tls_.has_value(); }
+  net::tcp::socket& socket() noexcept { return tls_ ? tls_->next_layer() : plain_; }
+  net::asio::any_io_executor get_executor() { return socket().get_executor(); }
+
+  // The gateway's side of the client's TLS handshake.
+  net::awaitable<net::error_code> accept_tls(net::asio::ssl::context& ctx) {
+    tls_.emplace(std::move(plain_), ctx);
+    auto [ec] = co_await tls_->async_handshake(net::asio::ssl::stream_base::server, net::use_nothrow);
+    co_return ec;
+  }
+
+  // TLS towards a server. `sni`: the server's host name (empty for an
+  // address). The context decides whether the certificate is verified.
+  net::awaitable<net::error_code> connect_tls(net::asio::ssl::context& ctx, const std::string& sni) {
+    tls_.emplace(std::move(plain_), ctx);
+    if (!sni.empty()) SSL_set_tlsext_host_name(tls_->native_handle(), sni.c_str());
+    auto [ec] = co_await tls_->async_handshake(net::asio::ssl::stream_base::client, net::use_nothrow);
+    co_return ec;
+  }
+
+  net::awaitable<std::pair<net::error_code, std::size_t>> read_some(net::asio::mutable_buffer into) {
+    auto [ec, n] = tls_ ? co_await tls_->async_read_some(into, net::use_nothrow)
+                        : co_await plain_.async_read_some(into, net::use_nothrow);
+    co_return std::pair{ec, n};
+  }
+
+  net::awaitable<net::error_code> write(net::asio::const_buffer bytes) {
+    auto [ec, n] = tls_ ? co_await net::asio::async_write(*tls_, bytes, net::use_nothrow)
+                        : co_await net::asio::async_write(plain_, bytes, net::use_nothrow);
+    co_return ec;
+  }
+  net::awaitable<net::error_code> write(const std::string& bytes) {
+    co_return co_await write(net::asio::buffer(bytes));
+  }
+
+  // Cancels what is outstanding (the session is ending); the socket stays open.
+  void cancel() {
+    net::error_code ignored;
+    socket().cancel(ignored);
+  }
+  void close() {
+    net::error_code ignored;
+    socket().close(ignored);
+  }
+
+ private:
+  net::tcp::socket plain_;  // moved into tls_ when TLS starts
+  std::optional<net::asio::ssl::stream<net::tcp::socket>> tls_;
+};
+
+}  // namespace gh::gateway
