@@ -206,11 +206,13 @@ class mysql_session {
       policy::decision d = policy::decide_connect(rules, ctx.who.name, ctx.who.groups, conn->name, ctx.grants);
       spdlog::warn("session {} from {}: no rule lets principal \"{}\" use connection \"{}\"", id_, peer_, ctx.who.name,
                    conn->name);
-      co_return co_await error(1044, "42000",
-                               "Access denied for user '" + ctx.who.name + "' to database '" + conn->name +
-                                   "' (gatehouse: no rule lets principal \"" + ctx.who.name + "\" use connection \"" +
-                                   conn->name + "\"; " + (d.next_step.empty() ? "ask an administrator for a rule"
-                                                                               : d.next_step) + ")");
+      // Built before the co_await: GCC 12 destroys the temporaries of a
+      // conditional expression inside a co_await operand twice.
+      const std::string next = d.next_step.empty() ? std::string("ask an administrator for a rule") : d.next_step;
+      std::string message = "Access denied for user '" + ctx.who.name + "' to database '" + conn->name +
+                            "' (gatehouse: no rule lets principal \"" + ctx.who.name + "\" use connection \"" +
+                            conn->name + "\"; " + next + ")";
+      co_return co_await error(1044, "42000", std::move(message));
     }
     ctx.read_only = policy::read_only_session(rules, ctx.who.name, ctx.who.groups, conn->name, ctx.grants);
     if (!conn->connector.empty())

@@ -240,7 +240,8 @@ net::awaitable<expected<mysql_upstream, mysql_upstream_failure>> open_mysql_upst
       co_return unexpected(lost(conn, endpoint_text(s) + ": " + ec.message()));
     net::error_code ip_ec;
     asio::ip::make_address(s.host, ip_ec);
-    if (auto ec = co_await up.stream->connect_tls(*s.tls, ip_ec ? s.host : std::string()))
+    const std::string sni = ip_ec ? s.host : std::string();  // outside the co_await: see mysql_session.cpp
+    if (auto ec = co_await up.stream->connect_tls(*s.tls, sni))
       co_return unexpected(lost(conn, endpoint_text(s) + ": TLS handshake failed: " + ec.message()));
   }
   authenticator auth(s, *up.stream, buf, conn);
