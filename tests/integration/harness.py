@@ -402,16 +402,27 @@ def mysql_connect(gw, tok, database="shop", **kw):
                            password=kw.pop("password", tok.value), database=database, **kw)
 
 
+class node_mysql2_run:
+    """node_mysql2_client.js running through the gateway (a subprocess)."""
+
+    def __init__(self, gw, tok, steps, database="shop", **connection):
+        import json
+        here = os.path.dirname(os.path.abspath(__file__))
+        conn = {"host": gw.host, "port": gw.mysql_port, "user": tok.principal, "password": tok.value,
+                "database": database, **connection}
+        self.proc = subprocess.Popen(["node", os.path.join(here, "node_mysql2_client.js"),
+                                      json.dumps({"connection": conn, "steps": steps})],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=here)
+
+    def result(self, timeout=60):
+        """Its JSON ({"steps": [...], "connect_error"?: {...}}) once it ends."""
+        import json
+        out, err = self.proc.communicate(timeout=timeout)
+        if self.proc.returncode != 0:
+            raise RuntimeError(f"node mysql2 client failed ({self.proc.returncode}): {err[-2000:]}")
+        return json.loads(out.strip().splitlines()[-1])
+
+
 def node_mysql2(gw, tok, steps, database="shop", timeout=60, **connection):
-    """Runs node_mysql2_client.js through the gateway as `tok`: its JSON
-    ({"steps": [...], "connect_error"?: {...}})."""
-    import json
-    here = os.path.dirname(os.path.abspath(__file__))
-    conn = {"host": gw.host, "port": gw.mysql_port, "user": tok.principal, "password": tok.value,
-            "database": database, **connection}
-    out = subprocess.run(["node", os.path.join(here, "node_mysql2_client.js"),
-                          json.dumps({"connection": conn, "steps": steps})],
-                         capture_output=True, text=True, timeout=timeout, cwd=here)
-    if out.returncode != 0:
-        raise RuntimeError(f"node mysql2 client failed ({out.returncode}): {out.stderr[-2000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """Runs node_mysql2_client.js through the gateway as `tok` and returns its JSON."""
+    return node_mysql2_run(gw, tok, steps, database, **connection).result(timeout)

@@ -436,3 +436,68 @@ def test_tls_is_required_off_loopback(tmp_path, shop, people):
                                                                "--ssl-verify-server-cert"])
         assert r.returncode == 0, r.stderr
         assert r.stdout.split() == ["1"]
+
+
+# ---- differential: what the classifier calls a read runs read-only through the gateway -----
+
+@pytest.fixture(scope="module")
+def diff_gw(tmp_path_factory, maria, shop, people):
+    """A gateway whose connection `diff` reaches a database holding the
+    classifier's test fixtures, as a user with every right on it: only the
+    second wall stands between a misclassified write and the data."""
+    import test_mysql_classifier_readonly as direct
+    maria.root_sql("CREATE DATABASE diff; GRANT ALL PRIVILEGES ON diff.* TO 'shop_agent'@'127.0.0.1'; "
+                   "USE diff; " + direct.FIXTURES)
+    workdir = str(tmp_path_factory.mktemp("gwdiff"))
+    conn = shop.connection(type="mysql", database="diff")
+    rules = [{"name": "agents-read", "principals": ["chatgpt-agent"], "connections": ["diff"], "allow": ["read"]}]
+    with gateway_process(workdir, {"diff": conn}, [people["agent"].entry], rules, mysql=True) as g:
+        g.base_sql_mode = maria.root_sql("SELECT @@GLOBAL.sql_mode").strip()
+        yield g
+
+
+def run_through_gateway(gw, tok, sql, flags):
+    """None when it ran, else (errno, message): one session per case, the
+    sql_mode flags set first, the case inside START TRANSACTION READ ONLY."""
+    flags_mode = ",".join([gw.base_sql_mode] + list(flags)).strip(",")
+    with mysql_connect(gw, tok, database="diff", client_flag=pymysql.constants.CLIENT.MULTI_STATEMENTS) as c:
+        with c.cursor() as cur:
+            cur.execute("SET SESSION max_statement_time = 5")
+            cur.execute(f"SET SESSION sql_mode = '{flags_mode}'")
+            cur.execute("START TRANSACTION READ ONLY")
+            try:
+                cur.execute(sql)
+                while cur.nextset():
+                    pass
+            except pymysql.err.MySQLError as e:
+                return (e.args[0], str(e.args[1]) if len(e.args) > 1 else "")
+    return None
+
+
+def test_reads_of_the_corpus_run_through_the_gateway_on_a_read_only_session(diff_gw, people):
+    """Every case of the shared MySQL corpus and the classifier's own cases
+    that `gatehouse classify` calls read: the gateway lets it through (no ERR
+    1142 from the gate, no session ended by tracking) and MariaDB runs it in a
+    read-only transaction without a read-only violation (1792)."""
+    import test_mysql_classifier_readonly as direct
+    refused, violations, ended, ran = [], [], [], 0
+    for where, sql, flags in direct.all_cases():
+        if direct.classify(sql, flags)["class"] != "read":
+            continue
+        ran += 1
+        err = run_through_gateway(diff_gw, people["agent"], sql, flags)
+        if err is None:
+            continue
+        code, message = err
+        if code == direct.READ_ONLY_VIOLATION:
+            violations.append((where, sql, err))
+        elif message.startswith("gatehouse:") and code == 1142:
+            refused.append((where, sql, err))
+        elif message.startswith("gatehouse:"):
+            ended.append((where, sql, err))
+    print(f"{ran} read cases through the gateway: {len(violations)} read-only violations, "
+          f"{len(refused)} refused by the gate, {len(ended)} sessions ended")
+    assert ran > 150, f"only {ran} read cases"
+    assert not violations, violations
+    assert not refused, refused
+    assert not ended, ended
