@@ -118,14 +118,14 @@ class mysql_session {
     mysql::encode_handshake_payload(hello, h);
     if (co_await write_mysql_message(client_, 0, hello)) co_return;
 
-    auto first = co_await read(svc_.cfg().limits.startup_message_max);
-    if (!first) co_return;
+    // Read exactly: what follows an SSLRequest is the client's TLS handshake.
+    auto packet = co_await read_mysql_packet_exact(client_, svc_.cfg().limits.startup_message_max);
+    if (!packet) co_return;
+    seq_ = packet->sequence;
+    std::optional<std::string> first = std::move(packet->payload);
     if (mysql::is_ssl_request(as_bytes(*first))) {
-      // Bytes sent after the SSLRequest and before the handshake would be
-      // read as if they came through TLS: end the connection.
-      if (!tls_.listener || in_.size() != 0) {
-        spdlog::warn("session {} from {}: SSLRequest {}; closing", id_, peer_,
-                     tls_.listener ? "followed by data before the TLS handshake" : "but the listener has no TLS");
+      if (!tls_.listener) {
+        spdlog::warn("session {} from {}: SSLRequest but the listener has no TLS; closing", id_, peer_);
         co_return;
       }
       if (auto ec = co_await client_.accept_tls(*tls_.listener)) {

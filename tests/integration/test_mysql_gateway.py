@@ -404,6 +404,37 @@ def test_tls_with_the_mariadb_client_and_mysql2(tls_gw, people):
     assert out["steps"] == [{"rows": [{"one": 1}]}], out
 
 
+def test_an_ssl_request_and_the_tls_handshake_in_one_segment(tls_gw):
+    """MySQL clients start TLS right after their SSLRequest, without an
+    answer: the gateway must hand the bytes that follow to TLS, however
+    they arrive."""
+    import socket
+    import ssl
+    sock = socket.create_connection(("127.0.0.1", tls_gw.mysql_port), timeout=10)
+    header = sock.recv(4)
+    sock.recv(int.from_bytes(header[:3], "little"))  # the Handshake v10
+    ctx = ssl.create_default_context(cafile=tls_gw.ca)
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = ctx.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+    with pytest.raises(ssl.SSLWantReadError):
+        tls.do_handshake()
+    caps = 0x0200 | 0x0800 | 0x8000 | 0x80000  # PROTOCOL_41, SSL, SECURE_CONNECTION, PLUGIN_AUTH
+    request = struct.pack("<IIB", caps, 1 << 24, 45) + b"\0" * 23
+    sock.sendall(struct.pack("<I", len(request))[:3] + b"\x01" + request + outgoing.read())
+    while True:
+        try:
+            tls.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            if pending := outgoing.read():
+                sock.sendall(pending)
+            data = sock.recv(65536)
+            assert data, "the gateway closed the connection during the TLS handshake"
+            incoming.write(data)
+    assert tls.version() in ("TLSv1.2", "TLSv1.3")
+    sock.close()
+
+
 def non_loopback_address():
     import socket
     try:
