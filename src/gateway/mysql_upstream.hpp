@@ -41,7 +41,7 @@ struct mysql_upstream_settings {
   wire::mysql::capabilities client_caps = 0;
   std::uint8_t collation = wire::mysql::collation_utf8mb4_general_ci;
   // Towards servers that offer TLS. The certificate is not verified: a
-  // connection has no CA setting yet (docs/wire-mysql.md).
+  // connection has no CA setting yet (docs/mysql.md).
   net::asio::ssl::context* tls = nullptr;
   std::chrono::milliseconds connect_timeout{5000};
 };

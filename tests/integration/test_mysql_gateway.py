@@ -314,6 +314,68 @@ def test_prepared_statements_through_mysql2(gw, people, maria):
     assert orders_snapshot(maria) == before
 
 
+def read_until_eof(conn):
+    packets = []
+    while True:
+        p = conn._read_packet(pymysql.protocol.MysqlPacket)
+        if p.is_eof_packet():
+            return packets
+        packets.append(p)
+
+
+def stmt_prepare(conn, sql):
+    """COM_STMT_PREPARE by hand: (statement id, columns, parameters)."""
+    conn._next_seq_id = 0
+    conn.write_packet(b"\x16" + sql.encode())
+    ok = conn._read_packet(pymysql.protocol.MysqlPacket).get_all_data()
+    stmt_id, columns, params = struct.unpack("<xIHH", ok[:9])
+    if params:
+        read_until_eof(conn)
+    if columns:
+        read_until_eof(conn)
+    return stmt_id, columns, params
+
+
+def stmt_execute_one_string(conn, stmt_id, value=None):
+    """COM_STMT_EXECUTE of a statement with one VARCHAR parameter (sent as
+    long data when `value` is None) and one VARCHAR column: that column."""
+    conn._next_seq_id = 0
+    body = b"\x17" + struct.pack("<IBI", stmt_id, 0, 1) + b"\x00" + b"\x01" + b"\xfd\x00"
+    if value is not None:
+        body += bytes([len(value)]) + value
+    conn.write_packet(body)
+    conn._read_packet(pymysql.protocol.MysqlPacket)  # the column count
+    read_until_eof(conn)                              # its definition
+    rows = read_until_eof(conn)
+    data = rows[0].get_all_data()                     # 0x00, null bitmap (1 byte), lenenc string
+    return data[3:3 + data[2]]
+
+
+def test_binary_protocol_long_data_reset_and_close(gw, people, maria):
+    with mysql_connect(gw, people["agent"]) as c:
+        stmt_id, columns, params = stmt_prepare(c, "SELECT CONCAT('<', ?, '>')")
+        assert (columns, params) == (1, 1)
+        for chunk in (b"hello ", b"world"):  # COM_STMT_SEND_LONG_DATA: no answer
+            c._next_seq_id = 0
+            c.write_packet(b"\x18" + struct.pack("<IH", stmt_id, 0) + chunk)
+        assert stmt_execute_one_string(c, stmt_id) == b"<hello world>"
+        c._next_seq_id = 0
+        c.write_packet(b"\x1a" + struct.pack("<I", stmt_id))  # COM_STMT_RESET: an OK
+        assert c._read_packet(pymysql.protocol.MysqlPacket).is_ok_packet()
+        assert stmt_execute_one_string(c, stmt_id, b"again") == b"<again>"
+        c._next_seq_id = 0
+        c.write_packet(b"\x19" + struct.pack("<I", stmt_id))  # COM_STMT_CLOSE: no answer
+        with pytest.raises(pymysql.err.OperationalError) as e:  # closed: the gateway forgot it
+            stmt_execute_one_string(c, stmt_id, b"x")
+        assert e.value.args[0] == 1142 and "did not prepare" in e.value.args[1]
+        with pytest.raises(pymysql.err.OperationalError) as e:
+            stmt_prepare(c, "DELETE FROM orders WHERE note = ?")
+        assert e.value.args[0] == 1142
+        with c.cursor() as cur:
+            cur.execute("SELECT count(*) FROM orders")
+            assert cur.fetchone() == (3,)
+
+
 def test_sql_prepared_statements_are_as_strict_as_what_they_run(gw, people, maria):
     before = orders_snapshot(maria)
     r = mariadb_cli(gw, people["agent"],
