@@ -228,6 +228,7 @@ class mysql_session {
     s.client_caps = caps_;
     s.collation = collation;
     s.tls = tls_.upstream;
+    s.deadline = deadline_.expiry();  // the unauthenticated phase's own deadline
     auto up = co_await open_mysql_upstream(s, conn->name);
     if (!up) {
       spdlog::error("session {} principal={} connection={}: upstream failed: {}", id_, ctx.who.name, conn->name,

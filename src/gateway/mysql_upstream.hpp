@@ -44,6 +44,8 @@ struct mysql_upstream_settings {
   // connection has no CA setting yet (docs/mysql.md).
   net::asio::ssl::context* tls = nullptr;
   std::chrono::milliseconds connect_timeout{5000};
+  // When the whole start (handshake, authentication, pinning) must be over.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 struct mysql_upstream {

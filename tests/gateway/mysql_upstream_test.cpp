@@ -267,10 +267,12 @@ struct outcome {
   std::optional<mysql_upstream_failure> failure;
 };
 
-outcome open_against(scripted_server& server, asio::io_context& io, ssl::context* tls) {
+outcome open_against(std::uint16_t port, asio::io_context& io, ssl::context* tls,
+                     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max()) {
   mysql_upstream_settings s;
+  s.deadline = deadline;
   s.host = "127.0.0.1";
-  s.port = server.port();
+  s.port = port;
   s.user = "app";
   s.password = password;
   s.database = "shop";
@@ -311,7 +313,7 @@ void expect_pinned(const outcome& o, const seen& saw) {
 TEST(mysql_upstream, native_password_after_an_auth_switch) {
   asio::io_context io;
   scripted_server server(io, {path::native_switch, nullptr});
-  auto o = open_against(server, io, nullptr);
+  auto o = open_against(server.port(), io, nullptr);
   expect_pinned(o, server.saw());
   EXPECT_EQ(server.saw().plugin, "caching_sha2_password");  // answered the handshake's plugin first
 }
@@ -319,7 +321,7 @@ TEST(mysql_upstream, native_password_after_an_auth_switch) {
 TEST(mysql_upstream, caching_sha2_fast_authentication) {
   asio::io_context io;
   scripted_server server(io, {path::sha2_fast, nullptr});
-  auto o = open_against(server, io, nullptr);
+  auto o = open_against(server.port(), io, nullptr);
   expect_pinned(o, server.saw());
   EXPECT_FALSE(server.saw().key_requested);
 }
@@ -327,7 +329,7 @@ TEST(mysql_upstream, caching_sha2_fast_authentication) {
 TEST(mysql_upstream, caching_sha2_full_authentication_with_the_servers_rsa_key) {
   asio::io_context io;
   scripted_server server(io, {path::sha2_full, nullptr});
-  auto o = open_against(server, io, nullptr);
+  auto o = open_against(server.port(), io, nullptr);
   expect_pinned(o, server.saw());
   EXPECT_FALSE(server.saw().tls);
   EXPECT_TRUE(server.saw().key_requested);
@@ -338,7 +340,7 @@ TEST(mysql_upstream, caching_sha2_full_authentication_inside_tls) {
   asio::io_context io;
   scripted_server server(io, {path::sha2_full, &pki});
   auto tls = client_tls();
-  auto o = open_against(server, io, tls.get());
+  auto o = open_against(server.port(), io, tls.get());
   expect_pinned(o, server.saw());
   EXPECT_TRUE(server.saw().tls);
   EXPECT_FALSE(server.saw().key_requested);  // the password goes in clear inside TLS
@@ -347,12 +349,24 @@ TEST(mysql_upstream, caching_sha2_full_authentication_inside_tls) {
 TEST(mysql_upstream, a_refused_password_is_1045_naming_the_connection_not_the_address) {
   asio::io_context io;
   scripted_server server(io, {path::wrong_password, nullptr});
-  auto o = open_against(server, io, nullptr);
+  auto o = open_against(server.port(), io, nullptr);
   ASSERT_TRUE(o.failure);
   EXPECT_EQ(o.failure->code, 1045);
   EXPECT_NE(o.failure->message.find("connection \"shop\""), std::string::npos);
   EXPECT_EQ(o.failure->message.find("127.0.0.1"), std::string::npos);
   EXPECT_NE(o.failure->detail.find("127.0.0.1"), std::string::npos);  // the log says where
+}
+
+TEST(mysql_upstream, a_server_that_accepts_and_says_nothing_cannot_hold_the_session) {
+  asio::io_context io;
+  net::tcp::acceptor silent(io, net::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  net::tcp::socket held(io);
+  silent.async_accept(held, [](net::error_code) {});
+  const auto start = std::chrono::steady_clock::now();
+  auto o = open_against(silent.local_endpoint().port(), io, nullptr, start + std::chrono::milliseconds(300));
+  ASSERT_TRUE(o.failure);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_NE(o.failure->detail.find("in time"), std::string::npos) << o.failure->detail;
 }
 
 }  // namespace
