@@ -9,11 +9,13 @@ unknown commands refused; wrong tokens refused with 1045; TLS.
 
 One MariaDB and one gateway for the module. The MariaDB allows LOCAL INFILE
 itself (local_infile=1), so that only the gateway stands between a client's
-file and the server."""
+file and the server, and offers TLS, which the gateway then uses upstream."""
 
 import json
 import os
+import shutil
 import struct
+import tempfile
 import time
 
 import pymysql
@@ -35,8 +37,20 @@ RULES = [
 
 @pytest.fixture(scope="module")
 def maria():
-    with mariadb_server({"local_infile": "1"}) as m:
-        yield m
+    """With TLS, so that every session of the module reaches it through TLS
+    (the gateway uses TLS whenever the server offers it); the certificate
+    files in a directory the server's own user can read."""
+    d = tempfile.mkdtemp(prefix="gh-mariadb-tls-")
+    try:
+        os.chmod(d, 0o755)
+        ca = make_ca(d, "upstream-ca")
+        cert, key = make_server_cert(d, "upstream", ca)
+        for f in (cert, key):
+            os.chmod(f, 0o644)
+        with mariadb_server({"local_infile": "1", "ssl_cert": cert, "ssl_key": key}) as m:
+            yield m
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +180,12 @@ def test_unknown_connection_and_no_rule(gw, people):
     r = mariadb_cli(gw, people["stranger"], "SELECT 1")
     assert errors_of(r.stderr)[0].startswith("ERROR 1044 (42000)"), r.stderr
     assert 'no rule lets principal "stranger" use connection "shop"' in r.stderr
+
+
+def test_the_upstream_session_uses_tls_when_the_server_offers_it(gw, people):
+    r = mariadb_cli(gw, people["agent"], "SHOW SESSION STATUS LIKE 'Ssl_version'")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split()[1] in ("TLSv1.2", "TLSv1.3"), r.stdout
 
 
 def test_mysql2_connects_with_its_clear_password_plugin(gw, people):
