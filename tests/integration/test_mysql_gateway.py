@@ -614,3 +614,71 @@ def test_reads_of_the_corpus_run_through_the_gateway_on_a_read_only_session(diff
     assert not violations, violations
     assert not refused, refused
     assert not ended, ended
+
+
+# ---- malformed input ---------------------------------------------------------------------------
+
+def read_raw_packet(sock):
+    """One packet's payload; None when the peer closed (or reset) the connection."""
+    try:
+        return read_raw_packet_or_raise(sock)
+    except ConnectionResetError:
+        return None
+
+
+def read_raw_packet_or_raise(sock):
+    header = b""
+    while len(header) < 4:
+        chunk = sock.recv(4 - len(header))
+        if not chunk:
+            return None
+        header += chunk
+    n = int.from_bytes(header[:3], "little")
+    body = b""
+    while len(body) < n:
+        chunk = sock.recv(n - len(body))
+        if not chunk:
+            return None
+        body += chunk
+    return body
+
+
+@pytest.mark.parametrize("payload", [
+    b"\x01\x02\x03",                                    # too short for a handshake response
+    struct.pack("<IIB", 0x0200 | 0x80000, 1 << 24, 45) + b"\0" * 23 + b"no-nul-after-user",
+    b"\xff" * 200,
+])
+def test_malformed_handshake_responses_are_refused_and_the_gateway_goes_on(gw, people, payload):
+    import socket
+    sock = socket.create_connection(("127.0.0.1", gw.mysql_port), timeout=10)
+    assert read_raw_packet(sock)[0] == 10  # Handshake v10
+    sock.sendall(struct.pack("<I", len(payload))[:3] + b"\x01" + payload)
+    answer = read_raw_packet(sock)
+    assert answer is None or answer[0] == 0xff  # an ERR, or the connection closed
+    sock.close()
+    assert mariadb_cli(gw, people["agent"], "SELECT 1").stdout.split() == ["1"]
+
+
+def test_an_oversized_packet_before_authentication_closes_the_connection(gw, people):
+    import socket
+    sock = socket.create_connection(("127.0.0.1", gw.mysql_port), timeout=10)
+    read_raw_packet(sock)
+    sock.sendall(b"\xfe\xff\xff\x01" + b"x" * 1024)  # claims 16 MiB
+    assert read_raw_packet(sock) is None
+    sock.close()
+    assert mariadb_cli(gw, people["agent"], "SELECT 2").stdout.split() == ["2"]
+
+
+@pytest.mark.parametrize("payload, words", [
+    (b"", "an empty command"),
+    (b"\x17\x01\x00", "malformed COM_STMT_EXECUTE"),
+    (b"\x04no-terminator", "malformed COM_FIELD_LIST"),
+])
+def test_malformed_commands_are_refused_and_the_session_goes_on(gw, people, payload, words):
+    with mysql_connect(gw, people["agent"]) as c:
+        with pytest.raises(pymysql.err.OperationalError) as e:
+            raw_command(c, payload).raise_for_error()
+        assert e.value.args[0] == 1142 and words in e.value.args[1]
+        with c.cursor() as cur:
+            cur.execute("SELECT 3")
+            assert cur.fetchone() == (3,)
