@@ -48,7 +48,8 @@ std::size_t hub::live(std::string_view name) const { return reg_->live(name); }
 
 net::awaitable<expected<connector_session, open_failure>> hub::open(session_request r) {
   auto ex = co_await asio::this_coro::executor;
-  auto deadline = std::chrono::steady_clock::now() + open_timeout;
+  const auto started = std::chrono::steady_clock::now();
+  auto deadline = started + open_timeout;
   if (r.deadline && *r.deadline < deadline) deadline = *r.deadline;
   // A connector lost between our open and its answer: ask the next one.
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -81,9 +82,10 @@ net::awaitable<expected<connector_session, open_failure>> hub::open(session_requ
       continue;
     }
     if (p->failure) co_return unexpected(std::move(*p->failure));
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - started).count();
     co_return unexpected(unavailable(r, "connector \"" + r.connector + "\" did not answer in time",
                                      "no data connection from " + link->peer() + " within " +
-                                         std::to_string(open_timeout.count()) + "s"));
+                                         std::to_string(waited) + " ms"));
   }
   co_return unexpected(unavailable(r, "connector \"" + r.connector + "\" was lost", "every connector tried was lost"));
 }

@@ -24,6 +24,12 @@ class client_writer {
     }
     busy_ = true;
   }
+  // acquire() without a coroutine frame when the stream is free.
+  bool try_acquire() noexcept {
+    if (busy_ || closed_) return false;
+    busy_ = true;
+    return true;
+  }
   void release() {
     busy_ = false;
     wake_.cancel();

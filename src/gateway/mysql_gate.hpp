@@ -38,7 +38,7 @@ struct mysql_verdict {
 // direct execution sends PREPARE and EXECUTE together).
 inline constexpr std::uint32_t mysql_last_prepared = 0xffffffff;
 
-// What the gateway refuses with: ERR 1142, SQLSTATE 42000 (docs/wire-mysql.md).
+// What the gateway refuses with: ERR 1142, SQLSTATE 42000 (docs/mysql.md).
 inline constexpr std::uint16_t mysql_refusal_code = 1142;
 inline constexpr std::string_view mysql_refusal_state = "42000";
 

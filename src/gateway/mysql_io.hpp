@@ -26,6 +26,18 @@ enum class mysql_read_error : std::uint8_t {
 net::awaitable<expected<wire::mysql::message_frame, mysql_read_error>> read_mysql_message(
     mysql_stream& s, io_buffer& buf, std::size_t max_payload);
 
+// One packet read exactly (its header, then its payload), never a byte
+// past it: before TLS starts, the bytes after a client's SSLRequest are its
+// TLS handshake (MySQL clients do not wait for an answer), and belong to the
+// TLS stream, not to a buffer. A payload over `max_payload`, or one that
+// would continue in another packet, is malformed.
+struct mysql_packet {
+  std::uint8_t sequence = 0;
+  std::string payload;
+};
+net::awaitable<expected<mysql_packet, mysql_read_error>> read_mysql_packet_exact(mysql_stream& s,
+                                                                                std::size_t max_payload);
+
 // The payload of the message framed at the front of `buf`: a view into the
 // buffer for a one-packet message, else its packets joined into `scratch`.
 bytes_view mysql_payload(const io_buffer& buf, const wire::mysql::message_frame& f, std::string& scratch);

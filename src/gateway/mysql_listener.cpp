@@ -28,7 +28,7 @@ tcp::endpoint endpoint_of(const config::listener& l) {
 }
 
 // Towards database servers: TLS 1.2 at least, certificate not verified (a
-// connection has no CA setting yet; docs/wire-mysql.md).
+// connection has no CA setting yet; docs/mysql.md).
 std::shared_ptr<ssl::context> make_upstream_tls() {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |

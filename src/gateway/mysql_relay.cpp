@@ -52,8 +52,7 @@ mysql_relay::mysql_relay(mysql_stream& client, mysql_upstream& up, session_conte
       cin_(16 * 1024),
       sin_(32 * 1024),
       expiry_(client.get_executor()),
-      mailbox_(std::make_shared<hold_mailbox>(client.get_executor())),
-      multi_statements_((client_caps & mysql::cap::multi_statements) != 0) {
+      mailbox_(std::make_shared<hold_mailbox>(client.get_executor())) {
   ctx_.w.add_session(this);
 }
 
@@ -195,7 +194,9 @@ net::awaitable<bool> mysql_relay::on_command(bytes_view payload, net::asio::cons
       if (auto id = mysql::decode_stmt_id(payload, *c)) gate_.on_stmt_close(*id);
       break;
     case mysql::command::set_option:
-      if (auto o = mysql::decode_set_option(payload)) multi_statements_ = *o == mysql::option_multi_statements_on;
+      // Multi-statements on or off: the server then runs or rejects a text of
+      // several statements, and the gate classifies every statement of a
+      // text either way, so nothing the gateway decides depends on it.
       break;
     case mysql::command::quit:
       co_await forward(raw);

@@ -9,7 +9,7 @@
 // OK of an approved statement (it names the review), and a LOCAL INFILE
 // request, which the gateway answers itself. A statement that needs review is
 // held: the client waits for its answer until a reviewer decides, the review
-// times out or the client leaves. See docs/wire-mysql.md.
+// times out or the client leaves. See docs/mysql.md.
 #pragma once
 
 #include <cstdint>
@@ -101,7 +101,6 @@ class mysql_relay final : public drainable {
   bool stopping_ = false;
   bool draining_ = false;
   bool holding_ = false;
-  bool multi_statements_ = false;
   std::string held_review_;
   mysql_relay_end end_;
 };

@@ -118,14 +118,14 @@ class mysql_session {
     mysql::encode_handshake_payload(hello, h);
     if (co_await write_mysql_message(client_, 0, hello)) co_return;
 
-    auto first = co_await read(svc_.cfg().limits.startup_message_max);
-    if (!first) co_return;
+    // Read exactly: what follows an SSLRequest is the client's TLS handshake.
+    auto packet = co_await read_mysql_packet_exact(client_, svc_.cfg().limits.startup_message_max);
+    if (!packet) co_return;
+    seq_ = packet->sequence;
+    std::optional<std::string> first = std::move(packet->payload);
     if (mysql::is_ssl_request(as_bytes(*first))) {
-      // Bytes sent after the SSLRequest and before the handshake would be
-      // read as if they came through TLS: end the connection.
-      if (!tls_.listener || in_.size() != 0) {
-        spdlog::warn("session {} from {}: SSLRequest {}; closing", id_, peer_,
-                     tls_.listener ? "followed by data before the TLS handshake" : "but the listener has no TLS");
+      if (!tls_.listener) {
+        spdlog::warn("session {} from {}: SSLRequest but the listener has no TLS; closing", id_, peer_);
         co_return;
       }
       if (auto ec = co_await client_.accept_tls(*tls_.listener)) {
@@ -206,11 +206,13 @@ class mysql_session {
       policy::decision d = policy::decide_connect(rules, ctx.who.name, ctx.who.groups, conn->name, ctx.grants);
       spdlog::warn("session {} from {}: no rule lets principal \"{}\" use connection \"{}\"", id_, peer_, ctx.who.name,
                    conn->name);
-      co_return co_await error(1044, "42000",
-                               "Access denied for user '" + ctx.who.name + "' to database '" + conn->name +
-                                   "' (gatehouse: no rule lets principal \"" + ctx.who.name + "\" use connection \"" +
-                                   conn->name + "\"; " + (d.next_step.empty() ? "ask an administrator for a rule"
-                                                                               : d.next_step) + ")");
+      // Built before the co_await: GCC 12 destroys the temporaries of a
+      // conditional expression inside a co_await operand twice.
+      const std::string next = d.next_step.empty() ? std::string("ask an administrator for a rule") : d.next_step;
+      std::string message = "Access denied for user '" + ctx.who.name + "' to database '" + conn->name +
+                            "' (gatehouse: no rule lets principal \"" + ctx.who.name + "\" use connection \"" +
+                            conn->name + "\"; " + next + ")";
+      co_return co_await error(1044, "42000", std::move(message));
     }
     ctx.read_only = policy::read_only_session(rules, ctx.who.name, ctx.who.groups, conn->name, ctx.grants);
     if (!conn->connector.empty())
@@ -226,6 +228,7 @@ class mysql_session {
     s.client_caps = caps_;
     s.collation = collation;
     s.tls = tls_.upstream;
+    s.deadline = deadline_.expiry();  // the unauthenticated phase's own deadline
     auto up = co_await open_mysql_upstream(s, conn->name);
     if (!up) {
       spdlog::error("session {} principal={} connection={}: upstream failed: {}", id_, ctx.who.name, conn->name,

@@ -2,7 +2,7 @@
 // gateway's Handshake v10, TLS on the client's SSLRequest, the token through
 // mysql_clear_password (the gateway switches the client to it), the
 // connection the handshake's database names, the upstream session, then the
-// relay. docs/wire-mysql.md says what a client sees.
+// relay. docs/mysql.md says what a client sees.
 #pragma once
 
 #include <boost/asio/ssl/context.hpp>

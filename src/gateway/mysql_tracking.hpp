@@ -11,7 +11,7 @@
 // COM_INIT_DB); a change the server reports that the classifier did not
 // predict means the classifier misread the command, and the statements after
 // it in the same text may have been misread too: the session must end.
-// Pure: fed decoded reports, no I/O (docs/wire-mysql.md, "What the session tracks").
+// Pure: fed decoded reports, no I/O (docs/mysql.md, "What the session tracks").
 #pragma once
 
 #include <cstdint>

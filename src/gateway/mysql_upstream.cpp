@@ -192,17 +192,10 @@ expected<mysql::capabilities, std::string> upstream_caps(const mysql_upstream_se
   return (wanted & server) | required_server_caps | (offered & server) | mysql::cap::long_password;
 }
 
-}  // namespace
-
-net::awaitable<expected<mysql_upstream, mysql_upstream_failure>> open_mysql_upstream(
-    const mysql_upstream_settings& s, std::string_view connection_name) {
-  const std::string conn(connection_name);
-  auto sock = co_await connect_with_deadline(s);
-  if (!sock)
-    co_return unexpected(mysql_upstream_failure{
-        2003, "HY000", "gatehouse: the database behind connection \"" + conn + "\" is unreachable", sock.error()});
-  mysql_upstream up;
-  up.stream = std::make_unique<mysql_stream>(std::move(*sock));
+// The handshake, authentication and pinning on a connected socket.
+net::awaitable<expected<void, mysql_upstream_failure>> start_session(mysql_upstream& up,
+                                                                    const mysql_upstream_settings& s,
+                                                                    const std::string& conn) {
   io_buffer buf(8192);
   std::string scratch;
 
@@ -240,7 +233,8 @@ net::awaitable<expected<mysql_upstream, mysql_upstream_failure>> open_mysql_upst
       co_return unexpected(lost(conn, endpoint_text(s) + ": " + ec.message()));
     net::error_code ip_ec;
     asio::ip::make_address(s.host, ip_ec);
-    if (auto ec = co_await up.stream->connect_tls(*s.tls, ip_ec ? s.host : std::string()))
+    const std::string sni = ip_ec ? s.host : std::string();  // outside the co_await: see mysql_session.cpp
+    if (auto ec = co_await up.stream->connect_tls(*s.tls, sni))
       co_return unexpected(lost(conn, endpoint_text(s) + ": TLS handshake failed: " + ec.message()));
   }
   authenticator auth(s, *up.stream, buf, conn);
@@ -258,7 +252,44 @@ net::awaitable<expected<mysql_upstream, mysql_upstream_failure>> open_mysql_upst
   if (!ok) co_return unexpected(std::move(ok.error()));
   up.status = ok->status;
   if (buf.size() != 0) co_return unexpected(lost(conn, endpoint_text(s) + ": unexpected bytes after authentication"));
-  if (auto pinned = co_await pin_mysql_session(up, buf, s, conn); !pinned) co_return unexpected(pinned.error());
+  co_return co_await pin_mysql_session(up, buf, s, conn);
+}
+
+// Closes the upstream socket when the session's start-up deadline passes, so
+// that a server that accepts and then says nothing cannot hold the session.
+// Shared with the timer's handler, which may run after the coroutine is gone.
+struct startup_guard {
+  mysql_stream* stream = nullptr;
+  bool done = false;
+  bool timed_out = false;
+};
+
+}  // namespace
+
+net::awaitable<expected<mysql_upstream, mysql_upstream_failure>> open_mysql_upstream(
+    const mysql_upstream_settings& s, std::string_view connection_name) {
+  const std::string conn(connection_name);
+  auto sock = co_await connect_with_deadline(s);
+  if (!sock)
+    co_return unexpected(mysql_upstream_failure{
+        2003, "HY000", "gatehouse: the database behind connection \"" + conn + "\" is unreachable", sock.error()});
+  mysql_upstream up;
+  up.stream = std::make_unique<mysql_stream>(std::move(*sock));
+  auto guard = std::make_shared<startup_guard>();
+  guard->stream = up.stream.get();
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_at(s.deadline);
+  timer.async_wait([guard](net::error_code ec) {
+    if (ec || guard->done) return;
+    guard->timed_out = true;
+    guard->stream->close();
+  });
+  auto started = co_await start_session(up, s, conn);
+  guard->done = true;
+  timer.cancel();
+  if (guard->timed_out)
+    co_return unexpected(lost(conn, endpoint_text(s) + ": the server did not finish the session's start-up in time"));
+  if (!started) co_return unexpected(std::move(started.error()));
   co_return std::move(up);
 }
 

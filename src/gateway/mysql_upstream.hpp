@@ -41,9 +41,11 @@ struct mysql_upstream_settings {
   wire::mysql::capabilities client_caps = 0;
   std::uint8_t collation = wire::mysql::collation_utf8mb4_general_ci;
   // Towards servers that offer TLS. The certificate is not verified: a
-  // connection has no CA setting yet (docs/wire-mysql.md).
+  // connection has no CA setting yet (docs/mysql.md).
   net::asio::ssl::context* tls = nullptr;
   std::chrono::milliseconds connect_timeout{5000};
+  // When the whole start (handshake, authentication, pinning) must be over.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 struct mysql_upstream {

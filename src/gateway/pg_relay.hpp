@@ -87,6 +87,10 @@ class pg_relay final : public drainable {
         expiry_(server.get_executor()),
         mailbox_(std::make_shared<hold_mailbox>(server.get_executor())) {
     ctx_.w.add_session(this);
+    // For write_now: a plain socket's own writes then never block.
+    net::error_code ignored;
+    if constexpr (std::is_same_v<ClientStream, net::tcp::socket>) client_.non_blocking(true, ignored);
+    if constexpr (std::is_same_v<ServerStream, net::tcp::socket>) server_.non_blocking(true, ignored);
   }
   ~pg_relay() {
     mailbox_->alive = false;
@@ -152,6 +156,23 @@ class pg_relay final : public drainable {
 
   static relay_end shutting_down() {
     return {relay_end::reason::shutdown, "57P01", "terminating connection because the gateway is shutting down"};
+  }
+
+  // Writes what the kernel takes at once (nearly always all of it) and
+  // returns the rest, for async_write. The direct write skips posting a
+  // completion and resuming from it: 3.6k of the io thread's 20k
+  // instructions per statement (callgrind, docs/benchmarks.md). TLS streams
+  // write through their engine: all of it is "rest".
+  // Callers hold the stream's writer, so writes never interleave.
+  template <class Stream>
+  static net::asio::const_buffer write_now(Stream& s, net::asio::const_buffer bytes, net::error_code& ec) {
+    if constexpr (std::is_same_v<Stream, net::tcp::socket>) {
+      std::size_t n = s.write_some(bytes, ec);
+      if (ec == net::asio::error::would_block || ec == net::asio::error::try_again) ec.clear();
+      return bytes + n;
+    } else {
+      return bytes;
+    }
   }
 
   relay_end protocol_error(std::string message) {
@@ -234,7 +255,10 @@ class pg_relay final : public drainable {
       co_return false;
     }
     if (bytes.size() == 0) co_return true;
-    auto [wec, wn] = co_await net::asio::async_write(server_, bytes, net::use_nothrow);
+    net::error_code wec;
+    auto rest = write_now(server_, bytes, wec);
+    if (!wec && rest.size() > 0)
+      std::tie(wec, std::ignore) = co_await net::asio::async_write(server_, rest, net::use_nothrow);
     if (wec) {
       finish({relay_end::reason::server_closed, {}, {}});
       co_return false;
@@ -584,11 +608,14 @@ class pg_relay final : public drainable {
       }
       if (pos > 0) {
         auto bytes = sout_.finish(begin, begin + pos);
-        if (!holding_writer_) {
+        if (!holding_writer_ && !writer_.try_acquire()) {
           co_await writer_.acquire();
           if (writer_.closed()) co_return;
         }
-        auto [wec, wn] = co_await net::asio::async_write(client_, bytes, net::use_nothrow);
+        net::error_code wec;
+        auto rest = write_now(client_, bytes, wec);
+        if (!wec && rest.size() > 0)
+          std::tie(wec, std::ignore) = co_await net::asio::async_write(client_, rest, net::use_nothrow);
         // A message cut in the middle keeps the stream until its rest is written.
         holding_writer_ = passthrough > 0;
         if (!holding_writer_) writer_.release();

@@ -1,6 +1,6 @@
 // mysql_session_state: the session follows the server's own reports of what
 // a command changed, and ends when they disagree with what the classifier
-// predicted (docs/wire-mysql.md, "What the session tracks").
+// predicted (docs/mysql.md, "What the session tracks").
 #include <gtest/gtest.h>
 
 #include "gateway/mysql_tracking.hpp"

@@ -376,3 +376,53 @@ def mariadb_app_database(m, database="shop", user="shop_agent", schema=MYSQL_SAM
                f"GRANT SELECT, INSERT, UPDATE, DELETE ON {database}.* TO '{user}'@'127.0.0.1';")
     m.root_sql(f"USE {database};" + schema)
     return upstream_db(m.host, m.port, database, user, password)
+
+
+MARIADB_CLIENT = os.environ.get("GH_MARIADB_CLIENT", "/usr/bin/mariadb")
+
+
+def mariadb_cli(gw, tok, sql, database="shop", extra=(), user=None, password=None, timeout=60):
+    """Runs `sql` with the `mariadb` client through the gateway's MySQL
+    listener as `tok` (its token is the password, sent by the client's
+    mysql_clear_password plugin). One connection for the whole text, read
+    from stdin (with -e the client stops at the first error); --force goes
+    on after an error, as an agent's session would. CompletedProcess."""
+    cmd = [MARIADB_CLIENT, "--no-defaults", "--protocol=tcp", "-h", gw.host, "-P", str(gw.mysql_port),
+           "-u", user or tok.principal, "-N", "-B", "--force", "--comments", *extra, database]
+    env = dict(os.environ, MYSQL_PWD=password if password is not None else tok.value)
+    return subprocess.run(cmd, input=sql, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def mysql_connect(gw, tok, database="shop", **kw):
+    """A PyMySQL connection through the gateway as `tok` (autocommit)."""
+    import pymysql
+    kw.setdefault("autocommit", True)
+    kw.setdefault("charset", "utf8mb4")
+    return pymysql.connect(host=gw.host, port=gw.mysql_port, user=kw.pop("user", tok.principal),
+                           password=kw.pop("password", tok.value), database=database, **kw)
+
+
+class node_mysql2_run:
+    """node_mysql2_client.js running through the gateway (a subprocess)."""
+
+    def __init__(self, gw, tok, steps, database="shop", **connection):
+        import json
+        here = os.path.dirname(os.path.abspath(__file__))
+        conn = {"host": gw.host, "port": gw.mysql_port, "user": tok.principal, "password": tok.value,
+                "database": database, **connection}
+        self.proc = subprocess.Popen(["node", os.path.join(here, "node_mysql2_client.js"),
+                                      json.dumps({"connection": conn, "steps": steps})],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=here)
+
+    def result(self, timeout=60):
+        """Its JSON ({"steps": [...], "connect_error"?: {...}}) once it ends."""
+        import json
+        out, err = self.proc.communicate(timeout=timeout)
+        if self.proc.returncode != 0:
+            raise RuntimeError(f"node mysql2 client failed ({self.proc.returncode}): {err[-2000:]}")
+        return json.loads(out.strip().splitlines()[-1])
+
+
+def node_mysql2(gw, tok, steps, database="shop", timeout=60, **connection):
+    """Runs node_mysql2_client.js through the gateway as `tok` and returns its JSON."""
+    return node_mysql2_run(gw, tok, steps, database, **connection).result(timeout)

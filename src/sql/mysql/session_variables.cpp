@@ -35,8 +35,8 @@ constexpr std::string_view harmless[] = {
     "profiling_history_size", "query_alloc_block_size", "query_cache_type",
     "query_cache_wlock_invalidate", "query_prealloc_size", "rand_seed1", "rand_seed2",
     "range_alloc_block_size", "read_buffer_size", "read_rnd_buffer_size",
-    "rowid_merge_buff_size", "session_track_schema", "session_track_state_change",
-    "session_track_system_variables", "session_track_transaction_info", "sort_buffer_size",
+    "rowid_merge_buff_size", "session_track_state_change", "session_track_transaction_info",
+    "sort_buffer_size",
     "sql_auto_is_null", "sql_big_selects", "sql_buffer_result", "sql_if_exists",
     "sql_max_join_size", "sql_notes", "sql_quote_show_create", "sql_safe_updates",
     "sql_select_limit", "sql_warnings", "standard_compliant_cte", "storage_engine",
@@ -88,6 +88,10 @@ variable_verdict classify_variable(std::string_view name, const variable_value& 
             "a client character set other than utf8mb4/utf8mb3 would make the server read "
             "statements differently from the gateway"};
   }
+  // The gateway follows the session's database, sql_mode and read-only state
+  // through these, and MariaDB does not report a change of the list itself.
+  if (n == "session_track_schema" || n == "session_track_system_variables")
+    return {statement_class::admin, n + " is how the gateway follows the session's state"};
   if (n == "foreign_key_checks" || n == "unique_checks")
     return {statement_class::admin, n + " turns off integrity checks for this session's writes"};
   if (n.find('.') != std::string::npos)
