@@ -13,10 +13,6 @@
 
 #include "store/journal_files.hpp"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23  // Linux 5.14; older kernels answer EINVAL
-#endif
-
 namespace gh::store {
 namespace {
 
@@ -31,18 +27,30 @@ constexpr std::size_t buffer_start = 64u << 10;
 // The part of the file mapped at a time: a page table's worth of work to map,
 // and what the process's RSS counts of the journal.
 constexpr std::uint64_t window_bytes = 1u << 20;
-// Pages are faulted in this far ahead of the writes: a fault taken one page
-// at a time by the copy costs three times as much, and a step this size
-// keeps the pause it makes to tens of microseconds.
-constexpr std::uint64_t prefault_step = 64u << 10;
 
 std::uint64_t page_size() { return static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)); }
 
-int allocate(int fd, std::uint64_t at, std::uint64_t len) {
-  int e;
-  do e = ::posix_fallocate(fd, static_cast<off_t>(at), static_cast<off_t>(len));
-  while (e == EINTR);
-  return e;
+// Writes zeros to [at, at + len): the filesystem reserves (or allocates) the
+// blocks and fills the page cache, so that the copy through the mapping
+// later takes only a minor fault per page. (fallocate's unwritten extents
+// cost three times as much per page on ext4 once faulted in, and not every
+// filesystem has them.) Returns how far it got, and the error that stopped
+// it: a limit is reached by a short write, then an error.
+std::uint64_t write_zeros(int fd, std::uint64_t at, std::uint64_t len, int& error) {
+  static const char zeros[64 * 1024] = {};
+  std::uint64_t done = 0;
+  error = 0;
+  while (done < len) {
+    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(len - done, sizeof zeros));
+    ssize_t w = ::pwrite(fd, zeros, n, static_cast<off_t>(at + done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      error = w < 0 ? errno : EIO;
+      break;
+    }
+    done += static_cast<std::uint64_t>(w);
+  }
+  return done;
 }
 
 }  // namespace
@@ -63,8 +71,6 @@ void journal_writer::take(journal_writer& o) noexcept {
   header_ = std::exchange(o.header_, nullptr);
   window_ = std::exchange(o.window_, nullptr);
   window_at_ = o.window_at_;
-  prefaulted_ = o.prefaulted_;
-  prefault_ = o.prefault_;
   buffer_ = std::move(o.buffer_);
   pending_events_ = std::exchange(o.pending_events_, 0);
 }
@@ -184,21 +190,16 @@ expected<void, std::error_code> journal_writer::flush() {
   return r;
 }
 
-// Makes the file at least `end` bytes long with its blocks allocated, a
-// step of reserve_bytes at a time (not past rotate_bytes, where the next
-// file starts). When a step does not fit (a quota, a file-size limit, a
-// nearly full disk), exactly what this batch needs is tried before giving up.
+// Makes the file at least `end` bytes long with its blocks reserved, a step
+// of reserve_bytes at a time (not past rotate_bytes, where the next file
+// starts). What a limit leaves (a quota, a file-size limit, a nearly full
+// disk) is used up to the byte; a batch that does not fit is refused.
 expected<void, std::error_code> journal_writer::reserve(std::uint64_t end) {
   if (end <= reserved_) return {};
-  std::uint64_t step = std::min(reserved_ + options_.reserve_bytes, options_.rotate_bytes);
-  std::uint64_t want = std::max(end, step);
-  int e = allocate(fd_, reserved_, want - reserved_);
-  if (e != 0 && want > end) {
-    want = end;
-    e = allocate(fd_, reserved_, want - reserved_);
-  }
-  if (e != 0) return unexpected(error_from(e));
-  reserved_ = want;
+  std::uint64_t want = std::max(end, std::min(reserved_ + options_.reserve_bytes, options_.rotate_bytes));
+  int e = 0;
+  reserved_ += write_zeros(fd_, reserved_, want - reserved_, e);
+  if (reserved_ < end) return unexpected(error_from(e ? e : EIO));
   return {};
 }
 
@@ -213,7 +214,6 @@ expected<void, std::error_code> journal_writer::copy_in() {
     if (!window_ || window_at_ != base)
       if (auto r = map_window(base); !r) return r;
     std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, base + window_bytes - at));
-    prefault(at + n);
     std::memcpy(window_ + (at - base), from, n);
     from += n;
     left -= n;
@@ -230,25 +230,8 @@ expected<void, std::error_code> journal_writer::map_window(std::uint64_t at) {
   void* m = ::mmap(nullptr, window_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, static_cast<off_t>(at));
   if (m == MAP_FAILED) return unexpected(last_errno());
   window_ = static_cast<std::uint8_t*>(m);
-  window_at_ = prefaulted_ = at;
+  window_at_ = at;
   return {};
-}
-
-// Faults in the window's pages up to `upto` and a step beyond, as far as
-// the reserved file goes (whole pages only): the copy then takes no fault.
-// A failure only costs speed: the copy faults them in itself.
-void journal_writer::prefault(std::uint64_t upto) noexcept {
-  if (!prefault_ || upto <= prefaulted_) return;
-  const std::uint64_t page = page_size();
-  const std::uint64_t limit = std::min(window_at_ + window_bytes, reserved_ - reserved_ % page);
-  std::uint64_t to = std::max(upto, prefaulted_ + prefault_step);
-  to = std::min(to + (page - to % page) % page, limit);  // whole pages: madvise wants them
-  if (to <= prefaulted_) return;
-  if (::madvise(window_ + (prefaulted_ - window_at_), to - prefaulted_, MADV_POPULATE_WRITE) != 0) {
-    if (errno == EINVAL) prefault_ = false;
-    return;
-  }
-  prefaulted_ = to;
 }
 
 void journal_writer::publish(std::uint64_t end) noexcept {

@@ -6,16 +6,16 @@
 // the file's new end (journal_files.hpp): a store into a MAP_SHARED mapping
 // is in the page cache at once, so the event survives the gateway being
 // killed, not the host losing power (no fsync; docs/audit.md). No system call
-// per flush: disk space is reserved ahead (fallocate), in steps, and the
-// pages are faulted in ahead of the writes. The ingester (ingester.hpp)
-// moves journals into SQLite in the background.
+// per flush: disk space is reserved ahead, a step at a time, by writing
+// zeros, which also puts the pages in the page cache. The ingester
+// (ingester.hpp) moves journals into SQLite in the background.
 //
-// A full disk or a file-size limit shows when space is reserved, as an error
-// from flush(): the caller refuses the batch's statements. The mapping is
-// never written beyond the reserved space, so it never faults for want of a
-// block (SIGBUS). (On a filesystem that cannot reserve space, copy-on-write
-// ones such as ZFS, a full disk can still fault: the gateway then dies before
-// forwarding, and no statement runs unrecorded either way.)
+// A full disk, a quota or a file-size limit shows when space is reserved, as
+// an error from flush(): the caller refuses the batch's statements. The
+// mapping is never written beyond the reserved space, so it never faults for
+// want of a block (SIGBUS). (A copy-on-write filesystem, btrfs or ZFS, needs
+// new blocks for every rewrite: there a full disk can still fault, and the
+// gateway dies before forwarding. No statement runs unrecorded either way.)
 //
 // Not thread-safe, by design: each io thread owns its writer, so the hot path
 // takes no lock and makes no cross-thread hop.
@@ -41,7 +41,7 @@ namespace gh::store {
 struct journal_options {
   std::uint64_t rotate_bytes = 64ull << 20;   // start a new file past this size
   std::size_t statement_max = 1u << 20;       // statement text kept per event (limits.statement_max)
-  std::uint64_t reserve_bytes = 1ull << 20;   // disk space reserved at a time, ahead of the writes
+  std::uint64_t reserve_bytes = 1ull << 20;   // disk space reserved at a time, ahead of the copies
 };
 
 class journal_writer {
@@ -88,7 +88,6 @@ class journal_writer {
   expected<void, std::error_code> reserve(std::uint64_t end);
   expected<void, std::error_code> copy_in();
   expected<void, std::error_code> map_window(std::uint64_t at);
-  void prefault(std::uint64_t upto) noexcept;
   void publish(std::uint64_t end) noexcept;
   void close_file() noexcept;
   void drop_batch() noexcept;
@@ -104,8 +103,6 @@ class journal_writer {
   std::uint8_t* header_ = nullptr;  // the first page, mapped
   std::uint8_t* window_ = nullptr;  // window_bytes of the file from window_at_, mapped
   std::uint64_t window_at_ = 0;
-  std::uint64_t prefaulted_ = 0;  // pages below this offset (in the window) are faulted in
-  bool prefault_ = true;          // false where the kernel cannot (before Linux 5.14)
   std::string buffer_;
   std::size_t pending_events_ = 0;
 };
