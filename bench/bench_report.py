@@ -108,7 +108,8 @@ def render(results, extra, modes, clients):
     if "callgrind" in extra:
         lines += ["", "Instructions per proxied statement (valgrind --tool=callgrind, one client, the difference "
                   "between 1,000 and 5,000 transactions; a count that does not move with machine load):", "",
-                  "| mode | gateway io thread | gateway ingester | PgBouncer |", "|---|---:|---:|---:|"]
+                  "| mode | gateway io thread | gateway ingester (at one client: mostly its per-pass work) "
+                  "| PgBouncer |", "|---|---:|---:|---:|"]
         for mode in modes:
             g = extra["callgrind"].get(("gateway", mode), {})
             b = extra["callgrind"].get(("pgbouncer", mode), {})
