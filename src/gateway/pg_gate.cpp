@@ -49,8 +49,14 @@ sql::classification pg_gate::effective(const sql::classification& cls) const {
         // What runs is what was prepared; the arguments are evaluated now.
         st.cls = sql::strictest(st.execute_floor, it->second.cls->cls);
         st.reason = "executes prepared statement \"" + st.prepared_name + "\": " + it->second.cls->reason;
+        // PostgreSQL plans a prepared statement again when search_path moved
+        // since it was prepared: its names are checked as resolved then
+        // (already qualified) and as written (resolved now, in decide()).
         for (const auto& t : it->second.tables)
           if (std::find(st.tables.begin(), st.tables.end(), t) == st.tables.end()) st.tables.push_back(t);
+        for (const auto& pst : it->second.cls->statements)
+          for (const auto& t : pst.tables)
+            if (std::find(st.tables.begin(), st.tables.end(), t) == st.tables.end()) st.tables.push_back(t);
       }
     }
     if (st.cls >= out.cls) {
@@ -250,6 +256,13 @@ void pg_gate::on_approved(std::uint32_t id, std::string_view reviewer) {
   if (!s) return;
   s->start = std::chrono::steady_clock::now();  // the statement runs from now
   record_event(s->held_sql, s->held_class, "allow", s->held_rule, id, reviewer, s->review_id);
+  // What it does to the session counts as for any statement that runs: a
+  // prepared statement it replaces, a search_path it moves (never settled
+  // alone: the candidates only widen).
+  side_sql_.assign(s->held_sql);
+  auto cls = classify(side_sql_);
+  note_side_effects(*cls, side_sql_);
+  note_path_changes(*cls, id, false);
 }
 
 void pg_gate::on_not_approved(std::uint32_t id, std::string_view sqlstate, std::string message,
@@ -354,7 +367,19 @@ gate_verdict pg_gate::on_execute(std::string_view portal) {
     return record("EXECUTE portal \"" + std::string(portal) + "\"", fetch, decide(fetch));
   }
   std::shared_ptr<const sql::classification> cls = p->cls;
-  gate_verdict v = record(p->sql, *cls, decide(p->decided, *cls, &p->tables));
+  const std::vector<sql::table_name>* tables = &p->tables;
+  if (p->decided.state != state_) {
+    // The path (or the grants) moved since the last decision. PostgreSQL
+    // plans the statement again under the new path, so its names count both
+    // as resolved at Parse and as they resolve now.
+    resolved_.clear();
+    resolve_tables(*cls);
+    moved_tables_ = p->tables;
+    for (const auto& t : resolved_)
+      if (std::find(moved_tables_.begin(), moved_tables_.end(), t) == moved_tables_.end()) moved_tables_.push_back(t);
+    tables = &moved_tables_;
+  }
+  gate_verdict v = record(p->sql, *cls, decide(p->decided, *cls, tables));
   if (v.outcome == policy::verdict::allow) {
     // note_side_effects may erase `p` (a DEALLOCATE ALL it runs): from here
     // on, only copies.

@@ -152,6 +152,7 @@ class pg_gate {
   std::shared_ptr<const sql::classification> query_memo_cls_;  // keeps query_memo_.cls alive
   std::uint64_t state_ = 1;  // bumped whenever the search path candidates or the grants change
   std::string side_sql_;     // on_execute's copy of the statement it runs
+  std::vector<sql::table_name> moved_tables_;  // on_execute: a prepared statement's names after the path moved
   audit::event scratch_;   // reused so that recording allocates nothing in steady state
   std::vector<sql::table_name> resolved_;
   search_path_candidates paths_;
