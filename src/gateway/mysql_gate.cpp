@@ -27,13 +27,14 @@ mysql_gate::mysql_gate(session_context& ctx, mysql_session_state& state) : ctx_(
   scratch_.session = ctx_.id;
   scratch_.client = ctx_.client;
   scratch_.connection = ctx_.conn->name;
+  options_.read_functions = ctx_.conn->read_functions;
+  options_.max_statement_bytes = ctx_.svc.cfg().limits.statement_max;  // the limits in the config, as pg_gate
+  options_.max_depth = ctx_.svc.cfg().limits.statement_depth_max;
 }
 
 std::shared_ptr<const sql::classification> mysql_gate::classify(std::string_view sql) {
-  sql::mysql::classify_options opts;
-  opts.sql_mode = state_.lex();
-  opts.read_functions = ctx_.conn->read_functions;
-  return ctx_.w.classifier().classify_mysql(sql, ctx_.conn, opts);
+  options_.sql_mode = state_.lex();  // the only option that changes within a session
+  return ctx_.w.classifier().classify_mysql(sql, ctx_.conn, options_);
 }
 
 mysql_gate::judged mysql_gate::judge(const sql::classification& cls) const {

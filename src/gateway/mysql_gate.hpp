@@ -25,6 +25,7 @@
 #include "gateway/session_grants.hpp"
 #include "policy/decide.hpp"
 #include "sql/classification.hpp"
+#include "sql/mysql/classify.hpp"
 #include "wire/mysql/generic.hpp"
 
 namespace gh::gateway {
@@ -132,6 +133,7 @@ class mysql_gate {
   std::optional<slot_state> slot_;                           // one statement in flight at a time
   std::uint32_t next_slot_ = 1;
   mysql_expected_changes expect_;
+  sql::mysql::classify_options options_;
   audit::event scratch_;
 };
 

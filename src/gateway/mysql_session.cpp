@@ -63,8 +63,13 @@ class mysql_session {
     net::error_code ec;
     auto ep = client_.socket().remote_endpoint(ec);
     if (!ec) {
-      peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
-      loopback_ = ep.address().is_loopback();
+      auto addr = ep.address();
+      // A dual-stack listener shows IPv4 peers as ::ffff:a.b.c.d.
+      if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+        addr = net::asio::ip::make_address_v4(net::asio::ip::v4_mapped, addr.to_v6());
+      address_ = addr.to_string();
+      peer_ = address_ + ":" + std::to_string(ep.port());
+      loopback_ = addr.is_loopback();
     }
     client_.socket().set_option(tcp::no_delay(true), ec);
     id_ = "s-" + to_hex(random_bytes(svc_.rng(), 6));
@@ -77,7 +82,16 @@ class mysql_session {
     deadline_.async_wait([this](net::error_code ec) {
       if (!ec) client_.close();
     });
-    co_await serve();
+    if (svc_.admission().enter(address_)) {
+      co_await serve();
+      svc_.admission().leave(address_);
+    } else {
+      // MySQL servers speak first: the refusal takes the greeting's place.
+      spdlog::warn("mysql connection from {} refused: limits.max_connections_per_address ({}) reached", peer_,
+                   svc_.cfg().limits.max_connections_per_address);
+      seq_ = 255;
+      co_await error(1040, "08004", "gatehouse: too many connections from your address");
+    }
     deadline_.cancel();
     client_.close();
     svc_.active_sessions.fetch_sub(1, std::memory_order_relaxed);
@@ -151,6 +165,13 @@ class mysql_session {
                                "gatehouse: the client does not support pluggable authentication; the token is sent "
                                "with mysql_clear_password");
     const std::string user(resp.user);
+    if (auto wait = svc_.admission().login_blocked_for(address_, user, std::chrono::steady_clock::now())) {
+      spdlog::warn("session {} from {}: login for user \"{}\" refused: too many failed logins "
+                   "(limits.failed_logins_*)", id_, peer_, user);
+      std::string message = "gatehouse: too many failed logins from this address or for this user; try again in " +
+                            std::to_string(wait) + "s";
+      co_return co_await error(1129, "HY000", std::move(message));
+    }
     const std::string database(caps_ & mysql::cap::connect_with_db ? resp.database : std::string_view());
     const std::uint8_t collation = upstream_collation(resp.collation);
     std::string token;
@@ -169,6 +190,7 @@ class mysql_session {
     if (!who) {
       spdlog::warn("session {} from {}: authentication failed for user \"{}\": {}", id_, peer_, user,
                    who.error().reason);
+      svc_.admission().login_failed(address_, user, std::chrono::steady_clock::now());
       co_return co_await error(1045, "28000", "Access denied for user '" + user + "' (gatehouse: the token was "
                                               "not accepted)");
     }
@@ -277,6 +299,7 @@ class mysql_session {
   io_buffer in_;
   net::asio::steady_timer deadline_;
   std::string id_;
+  std::string address_ = "unknown";  // the client's IP, for limits per address
   std::string peer_ = "unknown";
   bool loopback_ = false;
   std::uint8_t seq_ = 0;  // of the last packet of the connection phase

@@ -49,8 +49,14 @@ sql::classification pg_gate::effective(const sql::classification& cls) const {
         // What runs is what was prepared; the arguments are evaluated now.
         st.cls = sql::strictest(st.execute_floor, it->second.cls->cls);
         st.reason = "executes prepared statement \"" + st.prepared_name + "\": " + it->second.cls->reason;
+        // PostgreSQL plans a prepared statement again when search_path moved
+        // since it was prepared: its names are checked as resolved then
+        // (already qualified) and as written (resolved now, in decide()).
         for (const auto& t : it->second.tables)
           if (std::find(st.tables.begin(), st.tables.end(), t) == st.tables.end()) st.tables.push_back(t);
+        for (const auto& pst : it->second.cls->statements)
+          for (const auto& t : pst.tables)
+            if (std::find(st.tables.begin(), st.tables.end(), t) == st.tables.end()) st.tables.push_back(t);
       }
     }
     if (st.cls >= out.cls) {
@@ -78,7 +84,20 @@ void pg_gate::note_side_effects(const sql::classification& cls, std::string_view
   }
 }
 
+// True when one of the statements sets search_path.
+static bool sets_search_path(const sql::classification& cls) {
+  for (const auto& st : cls.statements)
+    for (const auto& set : st.settings)
+      if (set.name == "search_path") return true;
+  return false;
+}
+
 void pg_gate::resolve_tables(const sql::classification& cls) {
+  if (!sets_search_path(cls)) {  // the common case: no copy of the candidates
+    for (const auto& st : cls.statements)
+      for (const auto& t : st.tables) paths_.resolve(t, ctx_.conn->user, resolved_);
+    return;
+  }
   // Statements of one string run in order: a SET search_path among them
   // changes how the ones after it read their names.
   search_path_candidates within = paths_;
@@ -103,7 +122,22 @@ policy::decision pg_gate::decide(const sql::classification& cls, const std::vect
   return policy::decide(ctx_.svc.rules(), req);
 }
 
+const policy::decision& pg_gate::decide(memo& m, const sql::classification& cls,
+                                        const std::vector<sql::table_name>* tables) {
+  if (m.cls == &cls && m.state == state_ && m.grants == ctx_.grants) {
+    resolved_ = m.tables;  // assigned element by element: no allocation once warm
+    return m.d;
+  }
+  m.d = decide(cls, tables);
+  m.cls = &cls;
+  m.state = state_;
+  m.grants = ctx_.grants;
+  m.tables = resolved_;
+  return m.d;
+}
+
 void pg_gate::note_path_changes(const sql::classification& cls, std::uint32_t slot, bool simple) {
+  if (!sets_search_path(cls)) return;
   const search_path_candidates before = paths_;
   int changes = 0;
   bool local = false;
@@ -117,6 +151,7 @@ void pg_gate::note_path_changes(const sql::classification& cls, std::uint32_t sl
         last = set.value;
       }
   if (changes == 0) return;
+  ++state_;
   ++paths_in_flight_;
   if (slot_state* s = find_slot(slot)) {
     s->lone_statement = cls.statements.size() == 1;
@@ -221,6 +256,13 @@ void pg_gate::on_approved(std::uint32_t id, std::string_view reviewer) {
   if (!s) return;
   s->start = std::chrono::steady_clock::now();  // the statement runs from now
   record_event(s->held_sql, s->held_class, "allow", s->held_rule, id, reviewer, s->review_id);
+  // What it does to the session counts as for any statement that runs: a
+  // prepared statement it replaces, a search_path it moves (never settled
+  // alone: the candidates only widen).
+  side_sql_.assign(s->held_sql);
+  auto cls = classify(side_sql_);
+  note_side_effects(*cls, side_sql_);
+  note_path_changes(*cls, id, false);
 }
 
 void pg_gate::on_not_approved(std::uint32_t id, std::string_view sqlstate, std::string message,
@@ -246,6 +288,7 @@ grant_change pg_gate::refresh_grants(sys_time now) {
   grants_next_expiry_ = g.next_expiry;
   if (g.rules == ctx_.grants) return grant_change::none;
   ctx_.grants = std::move(g.rules);
+  ++state_;
   auto rules = ctx_.svc.rules();
   if (!policy::may_connect(rules, ctx_.who.name, ctx_.who.groups, ctx_.conn->name, ctx_.grants))
     return grant_change::access_ended;
@@ -263,9 +306,14 @@ bool pg_gate::needs_effective(const sql::classification& cls) {
 
 gate_verdict pg_gate::on_query(std::string_view sql) {
   auto cls = classify(sql);
-  sql::classification tmp;
-  const sql::classification& eff = needs_effective(*cls) ? (tmp = effective(*cls)) : *cls;
-  gate_verdict v = record(sql, eff, decide(eff));
+  gate_verdict v;
+  if (needs_effective(*cls)) {
+    sql::classification eff = effective(*cls);
+    v = record(sql, eff, decide(eff));
+  } else {
+    if (query_memo_cls_ != cls) query_memo_cls_ = cls;
+    v = record(sql, *cls, decide(query_memo_, *cls));
+  }
   if (v.outcome == policy::verdict::allow) {
     note_side_effects(*cls, sql);
     note_path_changes(*cls, v.slot, true);
@@ -288,6 +336,13 @@ gate_verdict pg_gate::on_parse(std::string_view name, std::string_view sql) {
   p.sql.assign(sql.data(), sql.size());
   p.cls = std::move(cls);
   p.tables = resolved_;
+  // Its Executes decide the same (the same classification and tables)
+  // until the search path or the grants change.
+  p.decided.cls = p.cls.get();
+  p.decided.state = state_;
+  p.decided.grants = ctx_.grants;
+  p.decided.tables = resolved_;
+  p.decided.d = std::move(d);
   return {policy::verdict::allow, 0};
 }
 
@@ -297,7 +352,7 @@ void pg_gate::on_bind(std::string_view portal, std::string_view statement) {
 
 gate_verdict pg_gate::on_execute(std::string_view portal) {
   auto pit = portals_.find(std::string(portal));
-  const prepared* p = nullptr;
+  prepared* p = nullptr;
   if (pit != portals_.end()) {
     auto sit = statements_.find(pit->second);
     if (sit != statements_.end()) p = &sit->second;
@@ -311,10 +366,26 @@ gate_verdict pg_gate::on_execute(std::string_view portal) {
     fetch.reason = "fetches from an existing portal";
     return record("EXECUTE portal \"" + std::string(portal) + "\"", fetch, decide(fetch));
   }
-  gate_verdict v = record(p->sql, *p->cls, decide(*p->cls, &p->tables));
+  std::shared_ptr<const sql::classification> cls = p->cls;
+  const std::vector<sql::table_name>* tables = &p->tables;
+  if (p->decided.state != state_) {
+    // The path (or the grants) moved since the last decision. PostgreSQL
+    // plans the statement again under the new path, so its names count both
+    // as resolved at Parse and as they resolve now.
+    resolved_.clear();
+    resolve_tables(*cls);
+    moved_tables_ = p->tables;
+    for (const auto& t : resolved_)
+      if (std::find(moved_tables_.begin(), moved_tables_.end(), t) == moved_tables_.end()) moved_tables_.push_back(t);
+    tables = &moved_tables_;
+  }
+  gate_verdict v = record(p->sql, *cls, decide(p->decided, *cls, tables));
   if (v.outcome == policy::verdict::allow) {
-    note_side_effects(*p->cls, p->sql);
-    note_path_changes(*p->cls, v.slot, false);
+    // note_side_effects may erase `p` (a DEALLOCATE ALL it runs): from here
+    // on, only copies.
+    side_sql_.assign(p->sql);
+    note_side_effects(*cls, side_sql_);
+    note_path_changes(*cls, v.slot, false);
   }
   return v;
 }
@@ -367,12 +438,16 @@ void pg_gate::on_finished(std::uint32_t slot) {
     slot_state& s = slots_.front();
     if (s.sets_path) {
       --paths_in_flight_;
-      if (s.id == slot && s.may_settle_path && s.error.empty() && tx_status_ == 'I' && paths_in_flight_ == 0)
+      if (s.id == slot && s.may_settle_path && s.error.empty() && tx_status_ == 'I' && paths_in_flight_ == 0) {
         paths_.settle(s.path_value);
+        ++state_;
+      }
       // A single statement that failed set nothing; with no other change in
       // flight the candidates are what they were before it.
-      else if (s.id == slot && !s.error.empty() && s.lone_statement && s.paths_before && paths_in_flight_ == 0)
+      else if (s.id == slot && !s.error.empty() && s.lone_statement && s.paths_before && paths_in_flight_ == 0) {
         paths_ = *s.paths_before;
+        ++state_;
+      }
     }
     if (s.id == slot && s.refusal.empty()) {
       audit::event& e = scratch_;

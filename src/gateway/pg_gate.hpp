@@ -77,12 +77,27 @@ class pg_gate {
   std::string flush_error() const;
 
  private:
+  // A decision kept for the next statement of the same classification (the
+  // classifier's cached object, compared by identity while something holds
+  // it): decide() depends on nothing else that can change but the search
+  // path candidates (counted by state_) and the grants (compared too, should
+  // anything but refresh_grants ever change them). The rules are fixed for
+  // the life of `services`. A loop over one statement shape, as pgbench or
+  // an agent polling a table runs, is decided once.
+  struct memo {
+    const sql::classification* cls = nullptr;
+    std::uint64_t state = 0;
+    std::vector<std::string> grants;      // ctx_.grants as decided
+    std::vector<sql::table_name> tables;  // resolved_ as decided
+    policy::decision d;
+  };
   struct prepared {
     std::string sql;
     std::shared_ptr<const sql::classification> cls;
     // Names resolve when a statement is prepared: the server keeps the
     // search_path of that moment for it.
     std::vector<sql::table_name> tables;
+    memo decided;  // of its Executes
   };
   struct slot_state {
     std::uint32_t id = 0;
@@ -109,6 +124,10 @@ class pg_gate {
   // Resolves the tables (unless `tables` gives them already resolved) into
   // resolved_ and asks the rules.
   policy::decision decide(const sql::classification& cls, const std::vector<sql::table_name>* tables = nullptr);
+  // decide(), or the memo's decision when it still holds. `cls` must stay
+  // alive as long as `m` may be consulted.
+  const policy::decision& decide(memo& m, const sql::classification& cls,
+                                 const std::vector<sql::table_name>* tables = nullptr);
   void resolve_tables(const sql::classification& cls);
   void note_path_changes(const sql::classification& cls, std::uint32_t slot, bool simple);
   gate_verdict record(std::string_view sql, const sql::classification& cls, const policy::decision& d);
@@ -129,6 +148,11 @@ class pg_gate {
                     std::string_view rule, std::uint32_t slot, std::string_view reviewer,
                     std::string_view ref);
 
+  memo query_memo_;
+  std::shared_ptr<const sql::classification> query_memo_cls_;  // keeps query_memo_.cls alive
+  std::uint64_t state_ = 1;  // bumped whenever the search path candidates or the grants change
+  std::string side_sql_;     // on_execute's copy of the statement it runs
+  std::vector<sql::table_name> moved_tables_;  // on_execute: a prepared statement's names after the path moved
   audit::event scratch_;   // reused so that recording allocates nothing in steady state
   std::vector<sql::table_name> resolved_;
   search_path_candidates paths_;

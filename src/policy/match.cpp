@@ -36,12 +36,28 @@ bool is_catalog_schema(std::string_view schema) {
   return schema == "pg_catalog" || schema == "information_schema";
 }
 
+bool shows_other_sessions(const sql::table_name& t) {
+  // Compared case-insensitively: MySQL's information_schema names are, and
+  // a miss here would exempt the view.
+  static constexpr std::string_view views[] = {
+      "processlist", "innodb_trx", "innodb_locks", "innodb_lock_waits", "query_cache_info",
+      "pg_stat_activity", "pg_stat_statements", "pg_stat_statements_info", "pg_locks"};
+  std::string lower(t.name);
+  for (char& ch : lower)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return std::find(std::begin(views), std::end(views), lower) != std::end(views);
+}
+
+bool is_exempt_catalog_table(const sql::table_name& t) {
+  return is_catalog_schema(t.schema) && !shows_other_sessions(t);
+}
+
 bool covers(const rule& r, sql::statement_class c, std::span<const sql::table_name> tables) {
   if (r.tables.empty()) return true;
   if (tables.empty()) return c == sql::statement_class::read;
   for (const auto& t : tables) {
     if (t.schema.empty()) return false;
-    if (c == sql::statement_class::read && is_catalog_schema(t.schema)) continue;
+    if (c == sql::statement_class::read && is_exempt_catalog_table(t)) continue;
     bool matched = false;
     for (const auto& text : r.tables) {
       // The loader stores canonical patterns; one that fails to parse here

@@ -52,6 +52,14 @@ inline bool reviews(const rule& r, sql::statement_class c) { return lists(r.revi
 // rule: clients read them to introspect (psql \d, drivers), and the database
 // already shows them to every role. Writes to them are never covered.
 bool is_catalog_schema(std::string_view schema);
+// The catalog views that show other sessions' statements, locks or
+// transactions (PROCESSLIST, INNODB_TRX, pg_stat_activity,
+// pg_stat_statements, pg_locks...): every principal of a connection shares
+// one database user, so they show other principals' statement text. They
+// are not exempt: a table-restricted rule must name them.
+bool shows_other_sessions(const sql::table_name& t);
+// A table of a catalog schema that is not one of those views.
+bool is_exempt_catalog_table(const sql::table_name& t);
 
 // When the rule has `tables:`, every table of the statement must match one
 // of them. A statement with no tables (SELECT 1, nextval(), SET) is covered

@@ -1,7 +1,6 @@
 #include "store/audit_search.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -52,12 +51,12 @@ void read_tails(const open_journals& journals, const std::map<std::string, std::
   std::string buffer;
   audit::event ev;
   for (const auto& [name, fd] : journals.files) {
-    struct stat st{};
-    if (::fstat(fd, &st) != 0) continue;
+    auto extent = read_journal_extent(fd);
+    if (!extent) continue;
     auto it = offsets.find(name);
-    std::uint64_t from = it == offsets.end() ? 0 : it->second;
-    if (from > static_cast<std::uint64_t>(st.st_size)) continue;
-    journal_cursor cursor(fd, from, static_cast<std::uint64_t>(st.st_size), buffer);
+    std::uint64_t from = it == offsets.end() ? extent->begin : it->second;
+    if (from > extent->end) continue;
+    journal_cursor cursor(fd, from, extent->end, buffer);
     for (;;) {
       auto item = cursor.next(ev);
       if (item == journal_cursor::item::event) each(ev);

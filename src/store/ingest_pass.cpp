@@ -2,7 +2,6 @@
 // offset, store them with the chain in one transaction per batch, delete the
 // journals that are finished and fully stored.
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -78,10 +77,16 @@ expected<std::uint64_t, std::string> ingester::ingest_file(const journal_file& f
     if (j.fd < 0 && errno == ENOENT) return 0;  // deleted between listing and opening
     if (j.fd < 0) return unexpected(errno_text("cannot open " + f.path.string(), errno));
   }
-  struct stat st{};
-  if (::fstat(j.fd, &st) != 0) return unexpected(errno_text("cannot stat " + f.path.string(), errno));
-  auto size = static_cast<std::uint64_t>(st.st_size);
-  std::uint64_t offset = offsets_.count(f.name) ? offsets_[f.name] : 0;
+  if (!j.header.mapped()) {
+    auto h = journal_header_view::open(j.fd);
+    if (!h) return unexpected("cannot read the header of " + f.path.string() + ": " + h.error().message());
+    j.header = std::move(*h);
+  }
+  auto extent = j.header.extent(j.fd);
+  if (!extent) return unexpected("cannot stat " + f.path.string() + ": " + extent.error().message());
+  // `size`: the published end. A format-1 journal's records start at 0.
+  const std::uint64_t size = extent->end;
+  std::uint64_t offset = offsets_.count(f.name) ? offsets_[f.name] : extent->begin;
   if (offset > size) {
     // The file is shorter than what is already stored: cut outside Gatehouse,
     // or a host crash kept the store's commit but lost the file's last pages.

@@ -100,6 +100,7 @@ class ingester {
  private:
   struct open_journal {
     int fd = -1;
+    journal_header_view header;  // where its records end (journal_files.hpp)
     bool unreadable_noted = false;
   };
 

@@ -1,6 +1,10 @@
 #include "store/journal_files.hpp"
 
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,7 +23,74 @@ bool read_number(std::string_view s, std::uint64_t& out) {
 
 constexpr std::size_t read_chunk = 256 * 1024;
 
+std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
+
+std::error_code last_errno() { return {errno, std::generic_category()}; }
+
 }  // namespace
+
+expected<journal_header_view, std::error_code> journal_header_view::open(int fd) {
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) return unexpected(last_errno());
+  journal_header_view v;
+  if (static_cast<std::uint64_t>(st.st_size) < journal_header_size) {
+    // The writer creates the file, then writes the header: a file that is
+    // a prefix of the magic is one caught in between. Anything else this
+    // short is a format-1 journal.
+    char head[journal_header_size];
+    ssize_t n = ::pread(fd, head, sizeof head, 0);
+    if (n < 0) return unexpected(last_errno());
+    auto got = static_cast<std::size_t>(n);
+    v.short_ = journal_magic.substr(0, std::min(got, journal_magic.size())) ==
+               std::string_view(head, std::min(got, journal_magic.size()));
+    return v;
+  }
+  void* m = ::mmap(nullptr, page_size(), PROT_READ, MAP_SHARED, fd, 0);
+  if (m == MAP_FAILED) return unexpected(last_errno());
+  auto* p = static_cast<const std::uint8_t*>(m);
+  if (std::string_view(reinterpret_cast<const char*>(p), journal_magic.size()) != journal_magic) {
+    ::munmap(m, page_size());
+    return v;
+  }
+  v.map_ = p;
+  return v;
+}
+
+journal_header_view::journal_header_view(journal_header_view&& o) noexcept
+    : map_(std::exchange(o.map_, nullptr)), short_(o.short_) {}
+
+journal_header_view& journal_header_view::operator=(journal_header_view&& o) noexcept {
+  if (this != &o) {
+    if (map_) ::munmap(const_cast<std::uint8_t*>(map_), page_size());
+    map_ = std::exchange(o.map_, nullptr);
+    short_ = o.short_;
+  }
+  return *this;
+}
+
+journal_header_view::~journal_header_view() {
+  if (map_) ::munmap(const_cast<std::uint8_t*>(map_), page_size());
+}
+
+expected<journal_extent, std::error_code> journal_header_view::extent(int fd) const {
+  if (short_) return journal_extent{journal_header_size, journal_header_size};
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) return unexpected(last_errno());
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  if (!map_) return journal_extent{0, size};
+  // The mapping is read-only: the atomic_ref only loads through it. The
+  // offset is 8-aligned in a page-aligned mapping, as atomic_ref requires.
+  auto* at = const_cast<std::uint64_t*>(reinterpret_cast<const std::uint64_t*>(map_ + journal_end_at));
+  std::uint64_t end = std::atomic_ref<std::uint64_t>(*at).load(std::memory_order_acquire);
+  end = std::clamp(end, journal_header_size, std::max(size, journal_header_size));
+  return journal_extent{journal_header_size, end};
+}
+
+expected<journal_extent, std::error_code> read_journal_extent(int fd) {
+  auto v = journal_header_view::open(fd);
+  if (!v) return unexpected(v.error());
+  return v->extent(fd);
+}
 
 std::filesystem::path journal_dir_for(const std::string& sqlite_path) {
   return std::filesystem::path(sqlite_path + ".journal");

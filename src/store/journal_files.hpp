@@ -6,6 +6,18 @@
 //   <store path>.journal/                    next to the SQLite file
 //     t0003-g0000000012.journal              thread 3, generation 12
 //     ingester.lock                          held by the one running ingester
+//
+// A journal file (format 2, journal.hpp writes it through a shared mapping):
+//   offset 0    magic "gatehouse-jnl-2\n" (16 bytes; read as a format-1
+//               record length it is impossible, so the formats never mix up)
+//   offset 16   end: u64 in host byte order, the offset just past the last
+//               whole batch. The writer stores it atomically (release) once
+//               the batch's bytes are in place, so a reader that loads it
+//               (acquire) finds only whole records below it.
+//   offset 64   records (audit/serialize.hpp), then space reserved for more
+//               (zeros, or the start of a batch that was never published)
+// A file without the magic is format 1, written by earlier versions: records
+// from offset 0 to the end of the file. Both are read; only 2 is written.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +43,49 @@ struct journal_file {
 };
 
 inline constexpr unsigned journal_thread_max = 99999;
+
+inline constexpr std::string_view journal_magic = "gatehouse-jnl-2\n";
+inline constexpr std::uint64_t journal_end_at = 16;
+inline constexpr std::uint64_t journal_header_size = 64;
+
+// Where a journal's records are: [begin, end).
+struct journal_extent {
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+};
+
+// A reader's view of one journal's header, mapped read-only so that `end`
+// is read with one atomic load (a read(2) of it could see a torn value).
+// Keep it while the file is open: each extent() is then one load and an
+// fstat, with no mapping made per call.
+class journal_header_view {
+ public:
+  journal_header_view() = default;
+  // Maps `fd`'s header if it has one. A format-1 file (or one too short to
+  // tell yet, which only a format-2 writer's file being created can be)
+  // gets an empty view.
+  static expected<journal_header_view, std::error_code> open(int fd);
+  journal_header_view(journal_header_view&& o) noexcept;
+  journal_header_view& operator=(journal_header_view&& o) noexcept;
+  journal_header_view(const journal_header_view&) = delete;
+  journal_header_view& operator=(const journal_header_view&) = delete;
+  ~journal_header_view();
+
+  // True once the header is mapped; an empty view is worth opening again
+  // while its file is open (it may have been caught before its header).
+  bool mapped() const noexcept { return map_ != nullptr; }
+
+  // The records of the file `fd` (the one open() mapped). A published end
+  // beyond the file (cut outside Gatehouse) is clamped to its size.
+  expected<journal_extent, std::error_code> extent(int fd) const;
+
+ private:
+  const std::uint8_t* map_ = nullptr;  // the first page; null for format 1
+  bool short_ = false;                 // a format-2 file whose header is still being written
+};
+
+// journal_header_view::open(fd), then extent(fd): for a one-off look.
+expected<journal_extent, std::error_code> read_journal_extent(int fd);
 
 // "/var/lib/gh/state.db" -> "/var/lib/gh/state.db.journal"
 std::filesystem::path journal_dir_for(const std::string& sqlite_path);

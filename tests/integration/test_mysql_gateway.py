@@ -682,3 +682,27 @@ def test_malformed_commands_are_refused_and_the_session_goes_on(gw, people, payl
         with c.cursor() as cur:
             cur.execute("SELECT 3")
             assert cur.fetchone() == (3,)
+
+
+# ---- limits an attacker meets -----------------------------------------------------------------
+
+def test_connections_per_address_and_failed_logins_are_limited(tmp_path, shop, people):
+    limits = {"limits": {"max_connections_per_address": 2, "failed_logins_per_principal": 3,
+                         "failed_logins_per_address": 100}}
+    with gateway_process(str(tmp_path), {"shop": shop.connection(type="mysql")}, [people["agent"].entry], RULES,
+                         extra=limits, mysql=True) as g:
+        first, second = mysql_connect(g, people["agent"]), mysql_connect(g, people["agent"])
+        with pytest.raises(pymysql.err.OperationalError) as e:
+            mysql_connect(g, people["agent"])
+        assert e.value.args[0] == 1040 and "too many connections from your address" in e.value.args[1]
+        first.close()
+        time.sleep(0.2)  # the gateway sees the close
+        third = mysql_connect(g, people["agent"])
+        second.close()
+        third.close()
+        for _ in range(3):
+            r = mariadb_cli(g, people["agent"], "SELECT 1", password="wrong-token")
+            assert errors_of(r.stderr)[0].startswith("ERROR 1045"), r.stderr
+        r = mariadb_cli(g, people["agent"], "SELECT 1")  # the right token, but too late
+        assert errors_of(r.stderr)[0].startswith("ERROR 1129"), r.stderr
+        assert "too many failed logins" in r.stderr

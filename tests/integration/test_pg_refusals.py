@@ -163,3 +163,25 @@ def test_failed_set_in_an_aborted_transaction_does_not_move_the_path(gateway, to
             c.execute("SET search_path = sneaky")
         c.rollback()
         assert c.execute("SELECT count(*) FROM orders").fetchone()[0] >= 3
+
+
+def test_a_prepared_statement_reads_its_names_again_after_the_path_moves(gateway, tokens, sneaky_schema):
+    # PostgreSQL plans a prepared statement again when search_path has changed
+    # since it was prepared, so its unqualified names may now mean other tables.
+    with connect(gateway, tokens["other"]) as c:
+        c.execute("PREPARE peek AS SELECT * FROM orders")
+        assert len(c.execute("EXECUTE peek").fetchall()) >= 3
+        c.execute("SET search_path = sneaky")
+        with pytest.raises(psycopg.Error) as e:
+            c.execute("EXECUTE peek")
+        assert e.value.sqlstate == "42501"
+    # The same with the extended protocol's named statements (Bind/Execute
+    # of a statement parsed before the path moved). count(*) has the same
+    # result type over either table, so the server would run the new plan.
+    with connect(gateway, tokens["other"]) as c:
+        for _ in range(2):
+            assert c.execute("SELECT count(*) FROM orders", prepare=True).fetchone()[0] >= 3
+        c.execute("SET search_path = sneaky")
+        with pytest.raises(psycopg.Error) as e:
+            c.execute("SELECT count(*) FROM orders", prepare=True)
+        assert e.value.sqlstate == "42501"

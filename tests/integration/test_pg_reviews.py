@@ -51,8 +51,12 @@ class held_statement:
     """Runs `sql` on its own connection in a thread and catches the NOTICE
     that names its review."""
 
-    def __init__(self, gw, tok, sql, params=None, prepare=None):
-        self.conn = psycopg.connect(gw.dsn(tok), autocommit=True)
+    def __init__(self, gw, tok, sql, params=None, prepare=None, simple=False, setup=None):
+        # simple: the simple query protocol (several statements in one string).
+        self.conn = psycopg.connect(gw.dsn(tok), autocommit=True,
+                                    cursor_factory=psycopg.ClientCursor if simple else psycopg.Cursor)
+        for statement in setup or []:
+            self.conn.execute(statement)
         self.notices = []
         self.conn.add_notice_handler(lambda d: self.notices.append(d.message_primary))
         self.result = None
@@ -191,3 +195,25 @@ def test_jit_grant_opens_writes_then_ends_under_an_open_session(gw, people, pg):
             c.execute("UPDATE orders SET note = 'late' WHERE id = 1")
         assert e.value.sqlstate == "42501"
         assert c.execute("SELECT note FROM orders WHERE id = 1").fetchone()[0] == "jit"
+
+
+def test_what_an_approved_statement_did_to_the_session_counts_afterwards(gw, people, pg):
+    # An approval covers one statement. If that statement replaces a prepared
+    # read with a write, the next EXECUTE of that name is a write again: held,
+    # not run as the read it replaced.
+    h = held_statement(gw, people["agent"],
+                       "DEALLOCATE zap; PREPARE zap AS DELETE FROM orders WHERE id = 3",
+                       simple=True, setup=["PREPARE zap AS SELECT 1"])
+    rid = h.review_id()
+    r = cli(gw, people["alice"], "review", "approve", rid)
+    assert r.returncode == 0, r.stderr
+    h.finish()
+    assert h.error is None, h.error
+    seen = len(h.notices)
+    with pytest.raises(psycopg.Error) as e:
+        h.conn.execute("EXECUTE zap")  # held again; nobody approves; review_timeout ends it
+    assert e.value.sqlstate == "42501"
+    assert any(re.search(r"review r-[0-9a-f]{12}", n) for n in h.notices[seen:])
+    assert pg.psql("SELECT count(*) FROM orders WHERE id = 3", dbname="app").strip() == "1"
+    h.conn.close()
+

@@ -35,6 +35,57 @@ TEST(mysql_tables, from_joins_and_subqueries_with_the_database_when_written) {
   EXPECT_EQ(tables_of("SELECT 1 FROM DUAL"), (strings{}));
 }
 
+// A table list that stops on a word it does not expect (an alias the
+// classifier took for a keyword) is unknown: the tables after that word
+// would otherwise go unreported.
+TEST(mysql_tables, a_table_list_that_stops_early_is_unknown) {
+  for (const char* alias : {"rank", "system", "lateral", "of", "empty", "cube", "json_table",
+                            "database", "schema", "function", "get", "select"}) {
+    const std::string sql = std::string("SELECT value FROM orders ") + alias + ", secrets";
+    EXPECT_EQ(classify_mysql(sql).cls, statement_class::unknown) << sql;
+  }
+  EXPECT_EQ(classify_mysql("SELECT * FROM orders o secrets").cls, statement_class::unknown);
+  // VALUE is no keyword there: an alias, and the list goes on.
+  EXPECT_EQ(tables_of("SELECT value FROM orders value, secrets"), (strings{"orders", "secrets"}));
+  EXPECT_EQ(classify_mysql("DELETE FROM orders rank, secrets WHERE 1").cls, statement_class::unknown);
+  EXPECT_EQ(classify_mysql("UPDATE orders rank, secrets SET note = 1").cls, statement_class::unknown);
+}
+
+TEST(mysql_tables, a_join_condition_ends_only_where_a_table_list_can_go_on) {
+  const std::string sql = "SELECT s.value FROM orders o JOIN orders AS value ON value.id = o.id, secrets s";
+  EXPECT_EQ(classify_mysql(sql).cls, statement_class::read);
+  EXPECT_EQ(tables_of(sql), (strings{"orders", "secrets"}));
+  EXPECT_EQ(tables_of("SELECT 1 FROM a JOIN b ON b.x = a.x AND b.y IN (SELECT y FROM c) LEFT JOIN d "
+                      "ON d.id = b.id WHERE 1"),
+            (strings{"a", "b", "c", "d"}));
+  EXPECT_EQ(tables_of("SELECT 1 FROM a JOIN b ON a.x = value, secrets"), (strings{"a", "b", "secrets"}));
+  EXPECT_EQ(tables_of("SELECT 1 FROM a JOIN b ON a.x = value.y, c"), (strings{"a", "b", "c"}));
+  EXPECT_EQ(classify_mysql("SELECT 1 FROM a JOIN b ON a.x = 1 USING (x), secrets").cls, statement_class::unknown);
+  EXPECT_EQ(classify_mysql("UPDATE a JOIN b ON b.id = a.id SET a.x = 1").cls, statement_class::write);
+  EXPECT_EQ(classify_mysql("INSERT INTO t SELECT * FROM a JOIN b ON b.id = a.id ON DUPLICATE KEY "
+                           "UPDATE x = 1").cls,
+            statement_class::write);
+  EXPECT_EQ(classify_mysql("SELECT * FROM a JOIN b ON a.id = b.id FOR UPDATE").cls, statement_class::write);
+  EXPECT_EQ(classify_mysql("CREATE VIEW v AS SELECT * FROM a WITH CASCADED CHECK OPTION").cls,
+            statement_class::ddl);
+}
+
+// Every principal of a connection shares one database user: what shows other
+// sessions' statements reports the catalog view a rule must name.
+TEST(mysql_tables, statements_that_show_other_sessions_report_their_view) {
+  const strings processlist{"information_schema.processlist"};
+  EXPECT_EQ(tables_of("SHOW PROCESSLIST"), processlist);
+  EXPECT_EQ(tables_of("SHOW FULL PROCESSLIST"), processlist);
+  EXPECT_EQ(tables_of("SHOW EXPLAIN FOR 12"), processlist);
+  EXPECT_EQ(tables_of("SHOW ANALYZE FORMAT=JSON FOR 12"), processlist);
+  EXPECT_EQ(tables_of("EXPLAIN FOR CONNECTION 12"), processlist);
+  EXPECT_EQ(tables_of("SHOW ENGINE INNODB STATUS"), (strings{"information_schema.innodb_trx"}));
+  EXPECT_EQ(tables_of("SELECT INFO FROM information_schema.PROCESSLIST"),
+            (strings{"information_schema.PROCESSLIST"}));
+  EXPECT_EQ(classify_mysql("SHOW FULL PROCESSLIST").cls, statement_class::read);
+  EXPECT_EQ(tables_of("SHOW TABLES"), (strings{}));
+}
+
 TEST(mysql_tables, quotes_removed_case_kept) {
   // docs/configuration.md, "MySQL table names": names compare exactly as reported.
   EXPECT_EQ(tables_of("SELECT * FROM `Shop`.`Orders`, ORDERS, `a``b`"),

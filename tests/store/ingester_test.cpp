@@ -119,18 +119,16 @@ TEST(ingester, rotated_journals_are_deleted_once_stored_and_the_live_one_kept) {
   expect_intact(t.db(), 80);
 }
 
-TEST(ingester, a_torn_tail_from_a_crash_is_noted_and_dropped) {
+// A journal written by an earlier version (format 1: records from offset
+// 0, no header) whose last write a crash cut: its whole records are stored,
+// the torn tail noted and dropped.
+TEST(ingester, a_torn_tail_of_a_format_1_journal_is_noted_and_dropped) {
   temp_dir t;
-  std::filesystem::path file;
-  {
-    auto w = journal_writer::open(t.journals(), 0);
-    ASSERT_TRUE(w);
-    write_events(*w, 1, 5);
-    file = w->file();
-  }
-  std::string torn;
-  ASSERT_TRUE(audit::append_record(torn, sample_statement(6), 1 << 20));
-  append_file(file, torn.substr(0, torn.size() - 9));
+  std::filesystem::create_directories(t.journals());
+  std::filesystem::path file = t.journals() / journal_file_name(0, 1);
+  std::string bytes;
+  for (int i = 1; i <= 6; ++i) ASSERT_TRUE(audit::append_record(bytes, sample_statement(i), 1 << 20));
+  append_file(file, bytes.substr(0, bytes.size() - 9));
   auto ing = ingester::open(t.db(), t.journals());
   ASSERT_TRUE(ing);
   ASSERT_EQ(*(*ing)->recover(), 6u);  // 5 events and the note
@@ -143,6 +141,28 @@ TEST(ingester, a_torn_tail_from_a_crash_is_noted_and_dropped) {
   expect_intact(t.db(), 6);
 }
 
+// A crash in the middle of a flush leaves part of a batch past the
+// published end: its statements were never forwarded, so it is not stored.
+TEST(ingester, a_batch_never_published_is_not_stored) {
+  temp_dir t;
+  std::filesystem::path file;
+  {
+    auto w = journal_writer::open(t.journals(), 0);
+    ASSERT_TRUE(w);
+    write_events(*w, 1, 5);
+    file = w->file();
+  }
+  std::string unpublished;
+  ASSERT_TRUE(audit::append_record(unpublished, sample_statement(6), 1 << 20));
+  append_file(file, unpublished);
+  auto ing = ingester::open(t.db(), t.journals());
+  ASSERT_TRUE(ing);
+  ASSERT_EQ(*(*ing)->recover(), 5u);
+  EXPECT_EQ(ids(t.db()), expected_ids(1, 5));
+  EXPECT_TRUE(journal_paths(t.journals()).empty());
+  expect_intact(t.db(), 5);
+}
+
 TEST(ingester, a_damaged_record_is_skipped_noted_and_the_rest_stored) {
   temp_dir t;
   std::filesystem::path file;
@@ -153,8 +173,9 @@ TEST(ingester, a_damaged_record_is_skipped_noted_and_the_rest_stored) {
     file = w->file();
   }
   std::string bytes = read_file(file);
-  auto first = audit::next_record(as_bytes(bytes));
-  bytes[first.used + 40] ^= 0x01;  // inside the second record's body
+  auto j = read_journal(file);
+  auto first = audit::next_record(as_bytes(j.bytes));
+  bytes[j.begin + first.used + 40] ^= 0x01;  // inside the second record's body
   std::filesystem::remove(file);
   append_file(file, bytes);
   auto ing = ingester::open(t.db(), t.journals());
@@ -173,14 +194,20 @@ TEST(ingester, an_impossible_length_waits_while_live_and_is_noted_once_finished)
   auto ing = ingester::open(t.db(), t.journals());
   ASSERT_TRUE(ing);
   std::filesystem::path file;
+  std::uint64_t end = 0;
   {
     auto w = journal_writer::open(t.journals(), 0);
     ASSERT_TRUE(w);
     write_events(*w, 1, 2);
     file = w->file();
-    append_file(file, std::string(16, '\0'));  // zeros, as a host crash can leave
-    ASSERT_EQ(*(*ing)->ingest_once(), 2u);
-    EXPECT_EQ(*(*ing)->ingest_once(), 0u);
+    end = w->file_bytes();
+  }
+  // Zeros where the header says records are, as a host crash can leave.
+  append_file(file, std::string(16, '\0'));
+  set_published_end(file, end + 16);
+  ASSERT_EQ(*(*ing)->ingest_once(), 2u);
+  EXPECT_EQ(*(*ing)->ingest_once(), 0u);
+  {
     // The writer moves on: the damaged file is finished.
     auto w2 = journal_writer::open(t.journals(), 0);
     ASSERT_TRUE(w2);

@@ -1,8 +1,10 @@
 // Temp directories and direct SQLite access for the store tests.
 #pragma once
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +15,7 @@
 
 #include "audit/event.hpp"
 #include "audit/serialize.hpp"
+#include "store/journal_files.hpp"
 
 namespace gh::store::testing {
 
@@ -69,6 +72,36 @@ inline std::string read_file(const std::filesystem::path& p) {
 inline void append_file(const std::filesystem::path& p, const std::string& bytes) {
   std::ofstream out(p, std::ios::binary | std::ios::app);
   out << bytes;
+}
+
+// A journal's records as a reader finds them: [begin, end) of the file.
+struct journal_records {
+  std::uint64_t begin = 0;
+  std::string bytes;
+  std::uint64_t end() const { return begin + bytes.size(); }
+};
+
+inline journal_records read_journal(const std::filesystem::path& p) {
+  journal_records out;
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  EXPECT_GE(fd, 0) << p;
+  if (fd < 0) return out;
+  auto extent = read_journal_extent(fd);
+  ::close(fd);
+  EXPECT_TRUE(extent) << p;
+  if (!extent) return out;
+  out.begin = extent->begin;
+  out.bytes = read_file(p).substr(extent->begin, extent->end - extent->begin);
+  return out;
+}
+
+// Rewrites the end a journal's header publishes, as a host crash can leave
+// it (the header page written back, the pages it counts not).
+inline void set_published_end(const std::filesystem::path& p, std::uint64_t end) {
+  int fd = ::open(p.c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0) << p;
+  ASSERT_EQ(::pwrite(fd, &end, sizeof end, static_cast<off_t>(journal_end_at)), static_cast<ssize_t>(sizeof end));
+  ::close(fd);
 }
 
 // Decodes every whole record of a journal's bytes; stops at the first

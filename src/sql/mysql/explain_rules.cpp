@@ -42,10 +42,22 @@ void show_table(rule_context& c, std::size_t i) {
   c.facts.add_table(std::move(t));
 }
 
+// What shows other sessions' statements (every principal of a connection
+// shares one database user) reports the catalog view it reads, so that a
+// table-restricted rule must name that view (policy/match.hpp).
+void other_sessions(rule_context& c, std::string_view view) {
+  c.facts.add_table(table_name{"information_schema", std::string(view)});
+}
+
 statement_rule show_rule(rule_context& c, std::size_t b) {
   const auto& s = c.s;
   c.raise(statement_class::read, "SHOW reads metadata or server state");
   std::size_t i = b + 1;
+  if (s.is(i, "PROCESSLIST") || (s.is(i, "FULL") && s.is(i + 1, "PROCESSLIST")) ||
+      ((s.is(i, "EXPLAIN") || s.is(i, "ANALYZE")) && s.is(skip_format(s, i + 1), "FOR")))
+    other_sessions(c, "processlist");  // SHOW EXPLAIN/ANALYZE FOR thread: another session's plan
+  if (s.is(i, "ENGINE") && !s.is(i + 1, "PERFORMANCE_SCHEMA"))
+    other_sessions(c, "innodb_trx");  // INNODB STATUS lists transactions and their statements
   if (s.is(i, "CREATE") && (s.is(i + 1, "TABLE") || s.is(i + 1, "VIEW") || s.is(i + 1, "SEQUENCE"))) {
     c.scan.table_at(i + 2, s.size(), {});
   } else {
@@ -80,6 +92,7 @@ statement_rule describe_rule(rule_context& c, std::size_t b) {
   i = skip_format(s, i);
   if (s.is(i, "FOR") && s.is(i + 1, "CONNECTION")) {
     c.raise(statement_class::read, "EXPLAIN FOR CONNECTION shows another session's plan");
+    other_sessions(c, "processlist");
     return {"explain"};
   }
   if (starts_dml(s, i)) {

@@ -101,6 +101,20 @@ bool lexer::open_block_comment() noexcept {
     for (std::size_t i = 0; i < digits; ++i) number = number * 10 + static_cast<std::uint32_t>(at(pos_ + i) - '0');
     pos_ += digits;
   }
+  // A server that skips the comment lets one nested /* ... */ inside it
+  // (MariaDB's consume_comment(lip, 1)), wherever it stands for us (a string,
+  // a `name`, a line comment), so it would end the comment at another `*/`
+  // than we do; one that runs it reads a nested /* as we do, but which of the
+  // two a server does depends on its version. Any /* before the first */ is
+  // refused: past that, both readings end the comment at the same place (a
+  // `*/` inside a token is refused by clean_inside_executable()).
+  const std::size_t close = sql_.find("*/", pos_);
+  const std::size_t nested = sql_.find("/*", pos_);
+  if (nested != std::string_view::npos && nested < close) {
+    fail("'/*' inside an executable comment: a server that skips the comment reads it as a "
+         "nested comment and ends the executable comment elsewhere");
+    return false;
+  }
   // Every supported server (MariaDB 10+, MySQL 5.7+) runs /*! and /*!NNNNN
   // below 50700; MySQL skips /*M!, MariaDB skips 50700-99999, and higher
   // versions depend on the server's own.

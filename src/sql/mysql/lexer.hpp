@@ -16,7 +16,9 @@
 //    scanning to the first `*/`; so a `*/` inside a string, identifier or line
 //    comment within one is an error (the two readings would end it at different
 //    places), as are a nested executable comment, a `;` inside one, and one left
-//    open at the end.
+//    open at the end. So is any `/*` before the first `*/` of one: MariaDB lets
+//    one nested comment inside a comment it skips, so `/*!99999 '/*' */ ...`
+//    ends at the second `*/` for the server and at the first for us.
 //  * Strings '...' and "..." with doubled quotes and, unless
 //    no_backslash_escapes, backslash escapes; under ansi_quotes "..." is an
 //    identifier (doubled "" only, no backslash escapes). `...` identifiers with

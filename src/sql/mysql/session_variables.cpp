@@ -14,8 +14,7 @@ namespace {
 // reads statement text. Sorted.
 constexpr std::string_view harmless[] = {
     "analyze_sample_percentage", "autocommit", "big_tables", "block_encryption_mode",
-    "bulk_insert_buffer_size", "character_set_connection", "character_set_results",
-    "collation_connection", "completion_type", "cte_max_recursion_depth",
+    "bulk_insert_buffer_size", "character_set_results", "completion_type", "cte_max_recursion_depth",
     "default_regex_flags", "default_storage_engine", "default_tmp_storage_engine",
     "default_week_format", "div_precision_increment", "eq_range_index_dive_limit",
     "expensive_subquery_limit", "explicit_defaults_for_timestamp", "group_concat_max_len",
@@ -35,18 +34,49 @@ constexpr std::string_view harmless[] = {
     "profiling_history_size", "query_alloc_block_size", "query_cache_type",
     "query_cache_wlock_invalidate", "query_prealloc_size", "rand_seed1", "rand_seed2",
     "range_alloc_block_size", "read_buffer_size", "read_rnd_buffer_size",
-    "rowid_merge_buff_size", "session_track_state_change", "session_track_transaction_info",
-    "sort_buffer_size",
+    "rowid_merge_buff_size", "sort_buffer_size",
     "sql_auto_is_null", "sql_big_selects", "sql_buffer_result", "sql_if_exists",
     "sql_max_join_size", "sql_notes", "sql_quote_show_create", "sql_safe_updates",
     "sql_select_limit", "sql_warnings", "standard_compliant_cte", "storage_engine",
     "time_zone", "timestamp", "tmp_disk_table_size", "tmp_memory_table_size", "tmp_table_size",
-    "transaction_alloc_block_size", "transaction_isolation", "transaction_prealloc_size",
-    "tx_isolation", "updatable_views_with_limit", "use_stat_tables", "wait_timeout",
+    "transaction_alloc_block_size", "transaction_prealloc_size", "updatable_views_with_limit", "use_stat_tables", "wait_timeout",
 };
 static_assert(std::is_sorted(std::begin(harmless), std::end(harmless)));
 
 constexpr std::string_view lexable_charsets[] = {"utf8", "utf8mb3", "utf8mb4"};
+
+// String literals are converted from character_set_client to
+// character_set_connection, and PREPARE / EXECUTE IMMEDIATE lex the converted
+// text: a character set without a backslash (swe7) or without some utf8mb4
+// characters (utf8mb3, latin1: they become '?') would make the server run a
+// text other than the one classified. Only utf8mb4 holds every character of
+// every lexable client set.
+variable_verdict connection_charset_verdict(const std::string& n, const variable_value& value) {
+  if (value.text) {
+    const std::string v = to_lower(*value.text);
+    if (n == "character_set_connection" ? v == "utf8mb4" : v.starts_with("utf8mb4_"))
+      return {statement_class::read, n + " " + v + " converts literals without loss"};
+  }
+  return {statement_class::unknown,
+          n + " other than utf8mb4 changes the text of string literals, which PREPARE and "
+              "EXECUTE IMMEDIATE then run"};
+}
+
+// SERIALIZABLE turns every plain SELECT into a locking read in InnoDB (what
+// LOCK IN SHARE MODE does): locks other sessions wait on are a write.
+variable_verdict isolation_verdict(const std::string& n, const variable_value& value) {
+  if (value.is_default)
+    return {statement_class::read, n + " back to the server's global isolation level"};
+  if (value.text) {
+    const std::string v = to_lower(*value.text);
+    if (v == "read-uncommitted" || v == "read-committed" || v == "repeatable-read" || v == "0" ||
+        v == "1" || v == "2")
+      return {statement_class::read, n + " " + v + " takes no locks for plain reads"};
+  }
+  return {statement_class::write,
+          n + " SERIALIZABLE (or a value the classifier cannot read) makes every read take "
+              "shared locks other sessions wait on"};
+}
 
 variable_verdict sql_mode_verdict(const variable_value& value) {
   if (value.is_default)
@@ -88,9 +118,13 @@ variable_verdict classify_variable(std::string_view name, const variable_value& 
             "a client character set other than utf8mb4/utf8mb3 would make the server read "
             "statements differently from the gateway"};
   }
+  if (n == "character_set_connection" || n == "collation_connection")
+    return connection_charset_verdict(n, value);
+  if (n == "tx_isolation" || n == "transaction_isolation") return isolation_verdict(n, value);
   // The gateway follows the session's database, sql_mode and read-only state
-  // through these, and MariaDB does not report a change of the list itself.
-  if (n == "session_track_schema" || n == "session_track_system_variables")
+  // through these, and MariaDB does not report a change of the list itself;
+  // the rest of session_track_* is what a client sees of the session's state.
+  if (n.starts_with("session_track_"))
     return {statement_class::admin, n + " is how the gateway follows the session's state"};
   if (n == "foreign_key_checks" || n == "unique_checks")
     return {statement_class::admin, n + " turns off integrity checks for this session's writes"};

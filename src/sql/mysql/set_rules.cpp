@@ -118,8 +118,13 @@ void assignment(rule_context& c, set_state& st, std::size_t i, std::size_t e) {
     ++i;
   }
   if (s.is(i, "NAMES")) return names(c, st, i + 1, e);
-  if (s.is(i, "CHARSET")) return names(c, st, i + 1, e);
-  if (s.is(i, "CHARACTER") && s.is(i + 1, "SET")) return names(c, st, i + 2, e);
+  if (s.is(i, "CHARSET") || (s.is(i, "CHARACTER") && s.is(i + 1, "SET"))) {
+    // Unlike SET NAMES, this sets character_set_connection to the database's
+    // character set, which the classifier does not know: string literals
+    // would be converted to it before PREPARE / EXECUTE IMMEDIATE run them.
+    st.charset_or_mode = true;
+    return c.scan.not_modelled("SET CHARACTER SET converts literals to the database's character set");
+  }
   if (i >= e || (s[i].kind != token_kind::word && s[i].kind != token_kind::quoted_identifier))
     return c.scan.not_modelled("a SET assignment the classifier does not read");
   system_variable(c, st, i, e, global);
@@ -133,6 +138,10 @@ statement_rule transaction(rule_context& c, std::size_t scope_at, std::size_t i)
   for (; i < s.size(); ++i) {
     if (s.is(i, "READ") && s.is(i + 1, "WRITE"))
       c.raise(statement_class::admin, "READ WRITE undoes the read-only session");
+    else if (s.is(i, "SERIALIZABLE"))
+      c.raise(statement_class::write,
+              "SERIALIZABLE makes every read take shared locks other sessions wait on (what "
+              "LOCK IN SHARE MODE does)");
     else if (!(s.is(i, "ISOLATION") || s.is(i, "LEVEL") || s.is(i, "READ") || s.is(i, "ONLY") ||
                s.is(i, "WRITE") || s.is(i, "REPEATABLE") || s.is(i, "COMMITTED") ||
                s.is(i, "UNCOMMITTED") || s.is(i, "SERIALIZABLE") || s.is_punct(i, ",")))

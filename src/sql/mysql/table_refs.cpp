@@ -22,6 +22,32 @@ bool is_hint_verb(const statement_tokens& s, std::size_t i) {
          (s.is(i + 1, "INDEX") || s.is(i + 1, "KEY"));
 }
 
+// The clauses that may follow a table list (and so end one): SELECT, DELETE,
+// UPDATE and INSERT ... SELECT ... ON DUPLICATE KEY UPDATE. A table list that
+// stops anywhere else stopped on a word the classifier misread (an alias it
+// took for a keyword), and the tables after it would go unreported.
+bool is_clause_after_tables(const statement_tokens& s, std::size_t i) {
+  static constexpr std::string_view clauses[] = {
+      "WHERE", "GROUP", "HAVING", "ORDER",     "LIMIT", "WINDOW", "UNION", "EXCEPT",
+      "INTERSECT", "MINUS", "INTO", "FOR", "LOCK", "PROCEDURE", "SET", "RETURNING", "FETCH",
+      "OFFSET"};
+  if (s.is_punct(i - 1, ".") || s.is_punct(i + 1, ".")) return false;  // a qualified name
+  for (std::string_view c : clauses)
+    if (s.is(i, c)) return true;
+  if (s.is(i, "WITH"))  // CREATE VIEW ... WITH [CASCADED | LOCAL] CHECK OPTION
+    return s.is(i + 1, "CHECK") || s.is(i + 1, "CASCADED") || s.is(i + 1, "LOCAL");
+  return s.is(i, "ON") && s.is(i + 1, "DUPLICATE");
+}
+
+// Where a join condition (an expression) may end: the next table, join,
+// nested condition or clause.
+bool ends_join_condition(const statement_tokens& s, std::size_t i) {
+  if (s.is_punct(i, ",") || s.is_punct(i, ")")) return true;
+  if (s.is_punct(i - 1, ".") || s.is_punct(i + 1, ".")) return false;  // alias.column
+  return is_join(s, i) || is_join_modifier(s, i) || s.is(i, "ON") || s.is(i, "USING") ||
+         is_clause_after_tables(s, i);
+}
+
 }  // namespace
 
 std::size_t query_scan::table_refs(std::size_t b, std::size_t e, const cte_scope& scope) {
@@ -39,8 +65,10 @@ std::size_t query_scan::table_refs(std::size_t b, std::size_t e, const cte_scope
       }
       i = table_factor(j + 1, e, scope);
       if (i == npos) break;
-      if (s_.is(i, "ON")) {
-        i = join_condition(i + 1, e, scope);
+      if (s_.is(i, "ON") && !s_.is(i + 1, "DUPLICATE")) {
+        // t1 JOIN t2 JOIN t3 ON c23 ON c12: nested conditions, innermost first.
+        while (i != npos && i < e && s_.is(i, "ON") && !s_.is(i + 1, "DUPLICATE"))
+          i = join_condition(i + 1, e, scope);
       } else if (s_.is(i, "USING") && s_.is_open(i + 1)) {
         i = s_.after_group(i + 1);
       }
@@ -48,6 +76,11 @@ std::size_t query_scan::table_refs(std::size_t b, std::size_t e, const cte_scope
     if (i == npos || !s_.is_punct(i, ",") || i >= e) break;
     ++i;
   }
+  // Fail closed: a list that stops on a token it does not expect may have
+  // tables after that token.
+  if (i != npos && i < e && !is_clause_after_tables(s_, i))
+    not_modelled("the table list stops at '" + std::string(s_[i].text) +
+                 "', which the classifier does not expect after a table");
   leave();
   return i == npos ? e : i;
 }
@@ -116,9 +149,7 @@ std::size_t query_scan::after_table(std::size_t i, std::size_t e, const cte_scop
 
 std::size_t query_scan::join_condition(std::size_t i, std::size_t e, const cte_scope& scope) {
   std::size_t k = i;
-  while (k < e && !ends_table_list(s_, k) && !s_.is_punct(k, ",") && !is_join(s_, k) &&
-         !is_join_modifier(s_, k))
-    k = s_.is_open(k) ? s_.after_group(k) : k + 1;
+  while (k < e && !ends_join_condition(s_, k)) k = s_.is_open(k) ? s_.after_group(k) : k + 1;
   expression(i, k, scope);
   return k;
 }
