@@ -197,10 +197,11 @@ int run_gateway(config::config cfg) {
   if (svc->connectors) svc->connectors->stop();  // connectors see the close and dial again
   for (auto& w : workers) w->io().stop();
   for (auto& w : workers) w->join();
-  mysql.reset();    // its acceptor belongs to worker 0's io_context
+  // The acceptors belong to worker 0's io_context: they go before it does.
+  mysql.reset();
+  pg_acceptor.reset();
   workers.clear();  // closes the journals after their last flush
   plane->stop();    // the HTTP API served reviewers until the last session ended
-  pg_acceptor.reset();
   auto flushed = ingester->flush_and_stop();
   if (!flushed) {
     spdlog::error("audit ingest at shutdown failed: {} (the journals stay on disk and are ingested at next start)",
