@@ -49,7 +49,7 @@ def render(results, extra, modes, clients):
     def cpu(t, mode, n, role):
         return _median([r["cpu_us"].get(role, float("nan")) for r in results.get((t, mode, n), []) if "cpu_us" in r])
 
-    threads = args.gateway_threads or f"one per core ({os.cpu_count()})"
+    threads = args.gateway_threads or f"one per core ({os.cpu_count()}, the gateway's default)"
     load = lambda la: ", ".join(f"{x:.1f}" for x in la)  # noqa: E731
     lines = [f"Machine: {machine_line()}. Load average {load(extra['load_before'])} before the run, "
              f"{load(extra['load_after'])} after.",
@@ -65,12 +65,14 @@ def render(results, extra, modes, clients):
     d, b, g = (med(t, "connect", 8) for t in TARGETS)
     lines.append(f"| connect (-C) | 8 | {d:.0f} | {b:.0f} | {g:.0f} | {_ratio(g, d)} | {_ratio(g, b)} |")
 
-    lines += ["", "Latency at one client (median of the runs' averages):", "",
-              "| mode | direct ms | PgBouncer ms | gateway ms | added by PgBouncer | added by gateway |",
-              "|---|---:|---:|---:|---:|---:|"]
-    for mode in modes:
-        d, b, g = (med(t, mode, 1, "latency_ms") for t in TARGETS)
-        lines.append(f"| {mode} | {d:.3f} | {b:.3f} | {g:.3f} | {(b - d) * 1000:.0f} µs | {(g - d) * 1000:.0f} µs |")
+    if 1 in clients:
+        lines += ["", "Latency at one client (median of the runs' averages):", "",
+                  "| mode | direct ms | PgBouncer ms | gateway ms | added by PgBouncer | added by gateway |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for mode in modes:
+            d, b, g = (med(t, mode, 1, "latency_ms") for t in TARGETS)
+            lines.append(f"| {mode} | {d:.3f} | {b:.3f} | {g:.3f} | {(b - d) * 1000:.0f} µs | "
+                         f"{(g - d) * 1000:.0f} µs |")
 
     n = 8 if 8 in clients else clients[-1]
     lines += ["", f"CPU per transaction at {n} clients, µs (median of the rounds; user + system time from /proc "
