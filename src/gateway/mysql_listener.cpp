@@ -74,18 +74,6 @@ net::awaitable<void> mysql_listener::accept_loop() {
       spdlog::warn("mysql accept failed: {}", ec.message());
       continue;
     }
-    if (svc_.active_sessions.load(std::memory_order_relaxed) >= svc_.cfg().limits.max_connections) {
-      // Over the limit: the server's own answer, before any handshake.
-      spdlog::warn("mysql connection refused: {} sessions already open (limits.max_connections)",
-                   svc_.cfg().limits.max_connections);
-      asio::co_spawn(w.io(), [](tcp::socket s) -> net::awaitable<void> {
-        mysql_stream stream(std::move(s));
-        std::string payload;
-        wire::mysql::encode_err_payload(payload, {1040, "08004", "Too many connections"});
-        co_await write_mysql_message(stream, 0, payload);
-      }(std::move(sock)), asio::detached);
-      continue;
-    }
     asio::co_spawn(w.io(), run_mysql_session(std::move(sock), w, tls), asio::detached);
   }
 }

@@ -82,10 +82,18 @@ class mysql_session {
     deadline_.async_wait([this](net::error_code ec) {
       if (!ec) client_.close();
     });
-    if (svc_.admission().enter(address_)) {
+    if (!svc_.take_session_slot()) {
+      // Over the limit: the server's own answer in place of the greeting.
+      spdlog::warn("mysql connection from {} refused: limits.max_connections ({}) reached", peer_,
+                   svc_.cfg().limits.max_connections);
+      seq_ = 255;
+      co_await error(1040, "08004", "Too many connections");
+    } else if (svc_.admission().enter(address_)) {
       co_await serve();
       svc_.admission().leave(address_);
+      svc_.give_back_session_slot();
     } else {
+      svc_.give_back_session_slot();
       // MySQL servers speak first: the refusal takes the greeting's place.
       spdlog::warn("mysql connection from {} refused: limits.max_connections_per_address ({}) reached", peer_,
                    svc_.cfg().limits.max_connections_per_address);

@@ -81,9 +81,8 @@ bool falsy(std::string_view v) {
 
 class pg_session {
  public:
-  pg_session(tcp::socket sock, worker& w, bool over_capacity)
-      : over_capacity_(over_capacity),
-        w_(w), svc_(w.svc()), sock_(std::move(sock)), in_(8192), deadline_(sock_.get_executor()) {
+  pg_session(tcp::socket sock, worker& w)
+      : w_(w), svc_(w.svc()), sock_(std::move(sock)), in_(8192), deadline_(sock_.get_executor()) {
     net::error_code ec;
     auto ep = sock_.remote_endpoint(ec);
     if (!ec) {
@@ -109,6 +108,7 @@ class pg_session {
     co_await startup_on_plain();
     deadline_.cancel();
     if (admitted_) svc_.admission().leave(address_);
+    if (holds_slot_) svc_.give_back_session_slot();
     svc_.active_sessions.fetch_sub(1, std::memory_order_relaxed);
   }
 
@@ -324,7 +324,8 @@ class pg_session {
     if (database.empty()) database = user;
     claimed_user_ = user;
     connection_ = database;
-    if (over_capacity_) {
+    holds_slot_ = svc_.take_session_slot();
+    if (!holds_slot_) {
       spdlog::warn("connection from {} refused: limits.max_connections ({}) reached", client_,
                    svc_.cfg().limits.max_connections);
       co_return co_await fatal(s, "53300", "sorry, too many clients already");
@@ -519,7 +520,7 @@ class pg_session {
     audit_session("closed", "session closed", end.sqlstate.empty() ? std::string() : end.sqlstate + " " + end.message);
   }
 
-  bool over_capacity_;
+  bool holds_slot_ = false;  // one of limits.max_connections
   bool admitted_ = false;
   worker& w_;
   services& svc_;
@@ -539,8 +540,8 @@ class pg_session {
 
 }  // namespace
 
-net::awaitable<void> run_pg_session(tcp::socket socket, worker& w, bool over_capacity) {
-  pg_session session(std::move(socket), w, over_capacity);
+net::awaitable<void> run_pg_session(tcp::socket socket, worker& w) {
+  pg_session session(std::move(socket), w);
   co_await session.run();
 }
 

@@ -9,8 +9,8 @@ namespace gh::gateway {
 
 class worker;
 
-// Runs on the worker's io_context; never throws. `over_capacity`: the
-// gateway is at limits.max_connections; the session only says so (53300).
-net::awaitable<void> run_pg_session(net::tcp::socket socket, worker& w, bool over_capacity = false);
+// Runs on the worker's io_context; never throws. Over limits.max_connections
+// the session reads the startup packet and answers 53300.
+net::awaitable<void> run_pg_session(net::tcp::socket socket, worker& w);
 
 }  // namespace gh::gateway

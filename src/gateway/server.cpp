@@ -55,10 +55,9 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<std::uniqu
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
-    // Over the limit the session answers 53300 itself, after reading the
-    // startup packet as PostgreSQL does, and holds nothing upstream.
-    const bool over = svc.active_sessions.load(std::memory_order_relaxed) >= svc.cfg().limits.max_connections;
-    asio::co_spawn(w.io(), run_pg_session(std::move(sock), w, over), asio::detached);
+    // Over limits.max_connections the session answers 53300 itself, after
+    // reading the startup packet as PostgreSQL does.
+    asio::co_spawn(w.io(), run_pg_session(std::move(sock), w), asio::detached);
   }
 }
 

@@ -58,6 +58,18 @@ class services {
   std::span<const policy::rule> rules() const noexcept { return cfg_.rules; }
 
   std::atomic<std::uint32_t> active_sessions{0};
+
+  // limits.max_connections: a slot is taken when a session is about to be
+  // admitted (not at accept, when sessions that are ending still count) and
+  // given back when it ends. Never more than the limit, however many race.
+  bool take_session_slot() noexcept {
+    auto n = sessions_admitted_.load(std::memory_order_relaxed);
+    do {
+      if (n >= cfg_.limits.max_connections) return false;
+    } while (!sessions_admitted_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed));
+    return true;
+  }
+  void give_back_session_slot() noexcept { sessions_admitted_.fetch_sub(1, std::memory_order_relaxed); }
   std::atomic<bool> draining{false};
 
   // Reviews and grants (store-backed, thread-safe); set at start-up.
@@ -69,6 +81,7 @@ class services {
 
  private:
   config::config cfg_;
+  std::atomic<std::uint32_t> sessions_admitted_{0};
   random_source rng_;
   cancel_registry cancels_;
   class admission admission_;
