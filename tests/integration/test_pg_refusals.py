@@ -62,6 +62,22 @@ def test_table_rule_refuses_other_tables(gateway, tokens):
         assert c.execute("SELECT count(*) FROM public.orders").fetchone()[0] >= 3
 
 
+@pytest.mark.parametrize("sql", [
+    "SELECT query FROM pg_stat_activity",
+    "SELECT query FROM pg_stat_get_activity(NULL)",
+    "SELECT pg_catalog.pg_stat_get_backend_activity(b) FROM pg_stat_get_backend_idset() b",
+    "SELECT * FROM pg_lock_status()",
+])
+def test_a_table_rule_does_not_show_other_sessions_statements_by_any_road(gateway, tokens, sql):
+    # The agent's statements carry literals; a principal limited to orders
+    # must not read them from pg_stat_activity or the functions behind it.
+    with connect(gateway, tokens["other"]) as c:
+        with pytest.raises(psycopg.Error) as e:
+            c.execute(sql)
+        assert e.value.sqlstate == "42501"
+        assert c.execute("SELECT count(*) FROM pg_catalog.pg_class").fetchone()[0] > 0  # the catalogs stay open
+
+
 def test_refusal_inside_a_transaction_aborts_it_as_postgres_would(gateway, tokens):
     with psycopg.connect(gateway.dsn(tokens["agent"])) as c:  # not autocommit: BEGIN implied
         c.execute("SELECT 1")

@@ -69,6 +69,23 @@ TEST(pg_tables, statements_of_every_kind) {
   EXPECT_EQ(tables_of("SELECT * FROM a; DELETE FROM b; SELECT * FROM a"), (strings{"a", "b"}));
 }
 
+// Reaching pg_stat_activity or pg_locks through the functions behind them
+// reads them all the same: a table-limited rule must not see "no table".
+TEST(pg_tables, the_functions_behind_session_views_read_those_views) {
+  const strings activity{"pg_catalog.pg_stat_activity"};
+  EXPECT_EQ(tables_of("SELECT query FROM pg_stat_get_activity(NULL)"), activity);
+  EXPECT_EQ(tables_of("SELECT * FROM pg_catalog.pg_stat_get_activity(NULL::int)"), activity);
+  EXPECT_EQ(tables_of("SELECT pg_stat_get_backend_activity(s) FROM pg_stat_get_backend_idset() s"), activity);
+  EXPECT_EQ(tables_of("SELECT 1 WHERE EXISTS (SELECT pg_stat_get_backend_pid(1))"), activity);
+  const strings locks{"pg_catalog.pg_locks"};
+  EXPECT_EQ(tables_of("SELECT * FROM pg_lock_status()"), locks);
+  EXPECT_EQ(tables_of("SELECT pg_blocking_pids(42)"), locks);
+  EXPECT_EQ(tables_of("SELECT query FROM pg_stat_statements(true)"), (strings{"pg_stat_statements"}));
+  EXPECT_EQ(tables_of("SELECT * FROM ext.pg_stat_statements_info()"), (strings{"ext.pg_stat_statements_info"}));
+  // A function of that name in another schema is the user's own: its tables are its own.
+  EXPECT_EQ(tables_of("SELECT app.pg_stat_get_activity(1)"), strings{});
+}
+
 TEST(pg_tables, lock_clauses_name_aliases_not_tables) {
   EXPECT_EQ(tables_of("SELECT * FROM orders o FOR UPDATE OF o"), (strings{"orders"}));
 }

@@ -1,6 +1,7 @@
 #include "sql/pg/tree_walk.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "sql/pg/function_catalogue.hpp"
 #include "sql/pg/settings.hpp"
@@ -179,6 +180,26 @@ class walker {
     if (parts.empty()) return;
     facts_.add_function(lower_ascii(join_name(parts)));
     facts_.calls.raise(function_effect(parts, options_));
+    if (auto view = view_behind(parts)) facts_.add_table(std::move(*view));
+  }
+
+  // The functions behind the views that show other sessions' statements,
+  // transactions and locks read what those views read, and are reported as
+  // reading them: a rule limited to tables covers them only when it names
+  // the view (policy/match.cpp), however the view is reached.
+  static std::optional<table_name> view_behind(const std::vector<std::string_view>& parts) {
+    const std::string_view name = parts.back();
+    const std::string_view schema = parts.size() >= 2 ? parts[parts.size() - 2] : "";
+    if (schema.empty() || schema == "pg_catalog") {
+      if (name == "pg_stat_get_activity" || name.starts_with("pg_stat_get_backend_"))
+        return table_name{"pg_catalog", "pg_stat_activity"};
+      if (name == "pg_lock_status" || name == "pg_blocking_pids" || name == "pg_safe_snapshot_blocking_pids")
+        return table_name{"pg_catalog", "pg_locks"};
+    }
+    // The extension's functions, in the schema it was installed in.
+    if (name == "pg_stat_statements" || name == "pg_stat_statements_info")
+      return table_name{std::string(schema), std::string(name)};
+    return std::nullopt;
   }
 
   void set_config(const json::array* args) {
