@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -128,16 +129,20 @@ expected<std::uint64_t, std::string> ingester::flush_and_stop() {
 void ingester::run() {
   lower_priority(options_.nice);
   std::unique_lock lock(wake_mutex_);
+  auto sleep = options_.interval;
   while (!stop_) {
-    wake_.wait_for(lock, options_.interval,
-                   [this] { return stop_ || poked_.load(std::memory_order_acquire); });
+    wake_.wait_for(lock, sleep, [this] { return stop_ || poked_.load(std::memory_order_acquire); });
     if (stop_) break;
     poked_.store(false, std::memory_order_release);
     lock.unlock();
+    bool stored = true;
     {
       std::lock_guard pass_lock(pass_mutex_);
-      (void)pass(false, SIZE_MAX);  // failures are counted and logged by pass()
+      auto r = pass(false, SIZE_MAX);  // failures are counted and logged by pass()
+      stored = !r || *r > 0;           // after a failure, retry at the normal pace
     }
+    sleep = stored ? options_.interval
+                   : std::min(std::max(sleep * 2, options_.interval), std::max(options_.idle_interval, options_.interval));
     lock.lock();
   }
 }

@@ -43,7 +43,10 @@
 namespace gh::store {
 
 struct ingester_options {
-  std::chrono::milliseconds interval{20};  // longest sleep between passes
+  std::chrono::milliseconds interval{20};  // sleep between passes while events arrive
+  // After passes that found nothing the sleep doubles, up to this: an idle
+  // gateway does not scan its journals fifty times a second.
+  std::chrono::milliseconds idle_interval{320};
   std::size_t batch_max = 8192;            // events per transaction
   // The background thread's nice value; above 0 it also runs SCHED_BATCH.
   // A busy machine's CPU goes to the io threads and the database first, the
