@@ -67,6 +67,7 @@ struct statement_classifier::impl {
   lru shapes{4096};
   lru mysql{4096};
   std::string key;
+  std::string shape;
 };
 
 statement_classifier::statement_classifier() : impl_(std::make_unique<impl>()) {}
@@ -80,19 +81,24 @@ std::shared_ptr<const sql::classification> statement_classifier::classify(
     m.key.append(text);
     return m.key;
   };
+  // A statement with constants is looked up by its shape first: statements
+  // that differ only in their constants (pgbench, agents that inline values)
+  // then cost one lookup, not a miss in `exact` before it.
+  static const sql::classification literal_sensitive_marker;
+  const bool shaped = sql::pg::statement_shape(sql, m.shape);
+  bool shape_known = false;
+  if (shaped) {
+    auto hit = m.shapes.get(make_key(m.shape));
+    if (hit && hit.get() != &literal_sensitive_marker) return hit;
+    shape_known = hit != nullptr;
+  }
   if (auto hit = m.exact.get(make_key(sql))) return hit;
 
-  auto shape = sql::pg::statement_shape(sql);
-  static const sql::classification literal_sensitive_marker;
-  if (shape) {
-    if (auto hit = m.shapes.get(make_key(*shape)); hit && hit.get() != &literal_sensitive_marker) return hit;
-  }
-
   auto value = std::make_shared<const sql::classification>(sql::pg::classify(sql, opts));
-  if (shape && !m.shapes.get(make_key(*shape))) {
-    sql::classification of_shape = sql::pg::classify(*shape, opts);
+  if (shaped && !shape_known) {
+    sql::classification of_shape = sql::pg::classify(m.shape, opts);
     std::shared_ptr<const sql::classification> marker(std::shared_ptr<void>(), &literal_sensitive_marker);
-    m.shapes.put(make_key(*shape), same_meaning(of_shape, *value) ? value : marker);
+    m.shapes.put(make_key(m.shape), same_meaning(of_shape, *value) ? value : marker);
   }
   m.exact.put(make_key(sql), value);
   return value;

@@ -25,5 +25,7 @@ namespace gh::sql::pg {
 // The shape of `sql`, or nullopt when it has no constant to replace or when
 // the lexer is not certain of every token boundary.
 std::optional<std::string> statement_shape(std::string_view sql);
+// The same into `out` (its capacity reused), false for nullopt.
+bool statement_shape(std::string_view sql, std::string& out);
 
 }  // namespace gh::sql::pg
