@@ -4,8 +4,9 @@
 #pragma once
 
 #include <chrono>
-
+#include <memory>
 #include <optional>
+#include <string>
 
 #include "gateway/net.hpp"
 #include "gateway/review_board.hpp"
@@ -62,5 +63,24 @@ struct hold_mailbox {
     if (timer) timer->cancel();
   }
 };
+
+// Opens a review of `subject` for a session that waits on `mailbox`: the
+// outcome, decided on any thread, is posted to the session's thread and
+// wakes the wait; a session gone by then is left alone. Resets the mailbox
+// for this wait. Returns the review's id.
+inline expected<std::string, review_error> open_review_into(const std::shared_ptr<hold_mailbox>& mailbox,
+                                                            review_board& board, review_subject subject) {
+  mailbox->outcome.reset();
+  mailbox->cancel_requested = false;
+  std::weak_ptr<hold_mailbox> weak = mailbox;
+  return board.open(std::move(subject), [weak, ex = mailbox->executor](const review_outcome& o) {
+    net::asio::post(ex, [weak, o] {
+      auto m = weak.lock();
+      if (!m || !m->alive) return;
+      m->outcome = o;
+      m->wake();
+    });
+  });
+}
 
 }  // namespace gh::gateway

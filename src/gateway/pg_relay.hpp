@@ -465,18 +465,7 @@ class pg_relay final : public drainable {
       co_return failed;
     }
     auto mailbox = mailbox_;
-    mailbox->outcome.reset();
-    mailbox->cancel_requested = false;
-    std::weak_ptr<hold_mailbox> weak = mailbox;
-    auto opened = ctx_.svc.reviews->open(gate_.hold_subject(held_slot_), [weak, ex = mailbox->executor](
-                                                                             const review_outcome& o) {
-      net::asio::post(ex, [weak, o] {
-        auto m = weak.lock();
-        if (!m || !m->alive) return;
-        m->outcome = o;
-        m->wake();
-      });
-    });
+    auto opened = open_review_into(mailbox, *ctx_.svc.reviews, gate_.hold_subject(held_slot_));
     if (!opened) {
       failed.comment = std::string(describe(opened.error()));
       co_return failed;
