@@ -125,4 +125,15 @@ config parse_config(const std::string& yaml_text, const std::string& path) {
   return parse_config(yaml_text, path, real_system());
 }
 
+std::string_view to_string(upstream_tls t) noexcept {
+  switch (t) {
+    case upstream_tls::disable: return "disable";
+    case upstream_tls::prefer: return "prefer";
+    case upstream_tls::require: return "require";
+    case upstream_tls::verify_ca: return "verify-ca";
+    case upstream_tls::verify_full: return "verify-full";
+  }
+  return "?";
+}
+
 }  // namespace gh::config

@@ -84,6 +84,13 @@ struct connector_entry {
 
 enum class db_type { postgres, mysql };
 
+// TLS from the gateway (or connector) to the database, as libpq's sslmode:
+// disable, prefer (when the server offers it, unverified: the default),
+// require (always, unverified), verify-ca (the certificate chains to `ca`),
+// verify-full (and names the host).
+enum class upstream_tls { disable, prefer, require, verify_ca, verify_full };
+std::string_view to_string(upstream_tls t) noexcept;
+
 struct connection {
   std::string name;
   db_type type = db_type::postgres;
@@ -93,6 +100,8 @@ struct connection {
   std::string database;      // defaults to the connection's name
   std::string user;
   secret password;
+  upstream_tls tls = upstream_tls::prefer;
+  std::string tls_ca;        // PEM file for verify-ca/verify-full; empty: the system's trust store
   std::vector<std::string> read_functions;  // user-defined functions known to only read
   int line = 0;
 };

@@ -19,11 +19,33 @@ db_type read_type(const context& cx, const located& at) {
 // Reached through a connector: the address and secret live in the
 // connector's file, so saying them here would do nothing — an error.
 void refuse_direct_keys(const context& cx, const map_reader& m, const std::string& connector) {
-  for (std::string_view key : {"host", "port", "user", "password"})
+  for (std::string_view key : {"host", "port", "user", "password", "tls", "tls_ca"})
     if (auto v = m.find(key))
       cx.fail(v->line, v->key,
               "expected no " + std::string(key) + " on a connection reached through connector " +
                   connector + " (the connector's file holds it), got one");
+}
+
+constexpr std::string_view tls_modes = "disable, prefer, require, verify-ca or verify-full";
+
+void read_tls(const context& cx, const map_reader& m, connection& c) {
+  if (auto v = m.find("tls")) {
+    std::string t = text(cx, *v, tls_modes);
+    if (t == "disable") c.tls = upstream_tls::disable;
+    else if (t == "prefer") c.tls = upstream_tls::prefer;
+    else if (t == "require") c.tls = upstream_tls::require;
+    else if (t == "verify-ca") c.tls = upstream_tls::verify_ca;
+    else if (t == "verify-full") c.tls = upstream_tls::verify_full;
+    else fail_expected(cx, *v, tls_modes);
+  }
+  if (auto v = m.find("tls_ca")) {
+    // A CA that checks nothing would only look safe.
+    if (c.tls != upstream_tls::verify_ca && c.tls != upstream_tls::verify_full)
+      cx.fail(v->line, v->key,
+              "expected tls: verify-ca or verify-full with tls_ca (the CA is used only to verify), got tls: " +
+                  std::string(to_string(c.tls)));
+    c.tls_ca = readable_file(cx, *v);
+  }
 }
 
 void read_address(const context& cx, const map_reader& m, connection& c) {
@@ -34,14 +56,16 @@ void read_address(const context& cx, const map_reader& m, connection& c) {
   if (auto p = m.find("port")) c.port = static_cast<std::uint16_t>(integer(cx, *p, 1, 65535));
   c.user = text(cx, m.need("user", "the database role the gateway logs in as"));
   if (auto p = m.find("password")) c.password = resolve_secret(cx, *p);
+  read_tls(cx, m, c);
 }
 
 connection read_connection(const context& cx, const std::string& name, const located& at,
                            connection_file where) {
   map_reader m = where == connection_file::gateway
-                     ? map_reader(cx, at, {"type", "host", "port", "database", "user", "password",
-                                           "connector", "read_functions"})
-                     : map_reader(cx, at, {"type", "host", "port", "database", "user", "password"});
+                     ? map_reader(cx, at, {"type", "host", "port", "database", "user", "password", "tls",
+                                           "tls_ca", "connector", "read_functions"})
+                     : map_reader(cx, at, {"type", "host", "port", "database", "user", "password", "tls",
+                                           "tls_ca"});
   connection c;
   c.name = name;
   c.line = at.line;

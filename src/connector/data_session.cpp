@@ -102,6 +102,8 @@ net::awaitable<void> data_session::serve(tls_stream& gw) {
   s.password = c.password.reveal();
   s.database = c.database;
   s.read_only = req_.read_only;
+  s.tls = c.tls;
+  if (auto t = rt_.database_tls.find(req_.connection); t != rt_.database_tls.end()) s.tls_context = t->second.get();
   for (const auto& [k, v] : req_.params) {
     if (passable_param(k)) s.params.emplace_back(k, v);
     else spdlog::warn("session {}: startup parameter \"{}\" from the gateway dropped", tag_, k);
@@ -119,7 +121,7 @@ net::awaitable<void> data_session::serve(tls_stream& gw) {
                               : up.error().message;
     co_return co_await fail(up.error().sqlstate, std::move(message));
   }
-  db_ = &up->socket;
+  db_ = up->tls ? &up->tls->next_layer() : &up->socket;
   out.clear();
   if (!wc::encode_ready(out, {up->greeting, up->key.pid, up->key.secret, up->tx_status})) {
     db_ = nullptr;
@@ -133,7 +135,8 @@ net::awaitable<void> data_session::serve(tls_stream& gw) {
   rt_.sessions.set_backend(req_.session_id, c.host, c.port, up->key);
   spdlog::info("session {} opened for connection \"{}\" (read_only={})", tag_, req_.connection, req_.read_only);
   using namespace asio::experimental::awaitable_operators;
-  co_await (copy(gw, up->socket) && copy(up->socket, gw));
+  if (up->tls) co_await (copy(gw, *up->tls) && copy(*up->tls, gw));
+  else co_await (copy(gw, up->socket) && copy(up->socket, gw));
   db_ = nullptr;
   spdlog::info("session {} closed for connection \"{}\"", tag_, req_.connection);
 }

@@ -14,8 +14,16 @@ namespace asio = net::asio;
 
 int run_connector(const config::connector_config& cfg) {
   std::shared_ptr<asio::ssl::context> tls;
+  std::map<std::string, std::shared_ptr<asio::ssl::context>> database_tls;
   try {
     tls = make_dialer_tls(cfg.ca);
+    for (const auto& [name, c] : cfg.connections) {
+      try {
+        database_tls[name] = make_database_tls(c.tls, c.tls_ca);
+      } catch (const std::exception& e) {
+        throw std::runtime_error("connection \"" + name + "\": " + e.what());
+      }
+    }
   } catch (const std::exception& e) {
     spdlog::critical("cannot start: {}", e.what());
     return 1;
@@ -23,7 +31,7 @@ int run_connector(const config::connector_config& cfg) {
   // One io_context per thread; sessions spread over them (each stays on one).
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::unique_ptr<asio::io_context>> ios;
-  runtime rt{cfg, tls, system_random(), {}, {}, {}};
+  runtime rt{cfg, tls, std::move(database_tls), system_random(), {}, {}, {}};
   for (unsigned i = 0; i < threads; ++i) {
     ios.push_back(std::make_unique<asio::io_context>(1));
     rt.ios.push_back(ios.back().get());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -18,6 +19,8 @@ namespace gh::connector {
 struct runtime {
   const config::connector_config& cfg;
   std::shared_ptr<net::asio::ssl::context> tls;   // verifies the gateway (make_dialer_tls)
+  // TLS to each connection's database (make_database_tls; null: tls: disable).
+  std::map<std::string, std::shared_ptr<net::asio::ssl::context>> database_tls;
   random_source rng;
   std::vector<net::asio::io_context*> ios;        // one per thread; sessions spread over them
   session_table sessions;

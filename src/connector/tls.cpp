@@ -42,6 +42,23 @@ std::shared_ptr<ssl::context> make_dialer_tls(const std::string& ca) {
   return ctx;
 }
 
+std::shared_ptr<ssl::context> make_database_tls(config::upstream_tls mode, const std::string& ca) {
+  switch (mode) {
+    case config::upstream_tls::disable:
+      return nullptr;
+    case config::upstream_tls::verify_ca:
+    case config::upstream_tls::verify_full:
+      return make_dialer_tls(ca);
+    case config::upstream_tls::prefer:
+    case config::upstream_tls::require:
+      break;
+  }
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  at_least_tls12(*ctx);
+  ctx->set_verify_mode(ssl::verify_none);
+  return ctx;
+}
+
 void expect_peer_name(tls_stream& s, const std::string& host) {
   net::error_code ec;
   net::asio::ip::make_address(host, ec);

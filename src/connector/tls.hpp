@@ -24,6 +24,13 @@ std::shared_ptr<net::asio::ssl::context> make_listener_tls(const config::tls_fil
 // std::runtime_error naming the file.
 std::shared_ptr<net::asio::ssl::context> make_dialer_tls(const std::string& ca);
 
+// TLS to a database (connections' `tls`, `tls_ca`), for the gateway and
+// the connector alike: verify-ca and verify-full verify the chain against
+// `ca` (empty: the system's trust store); prefer and require verify nothing,
+// as libpq's modes of those names. Null for disable. Throws
+// std::runtime_error naming the file.
+std::shared_ptr<net::asio::ssl::context> make_database_tls(config::upstream_tls mode, const std::string& ca);
+
 // Before the handshake: the name (or IP address) the gateway's certificate
 // must carry, and SNI for names.
 void expect_peer_name(tls_stream& s, const std::string& host);

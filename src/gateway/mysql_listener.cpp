@@ -1,7 +1,6 @@
 #include "gateway/mysql_listener.hpp"
 
 #include <boost/asio/ssl/context.hpp>
-#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
@@ -17,7 +16,6 @@ namespace gh::gateway {
 namespace {
 
 namespace asio = net::asio;
-namespace ssl = asio::ssl;
 using net::tcp;
 
 tcp::endpoint endpoint_of(const config::listener& l) {
@@ -27,22 +25,11 @@ tcp::endpoint endpoint_of(const config::listener& l) {
   return {addr, l.port};
 }
 
-// Towards database servers: TLS 1.2 at least, certificate not verified (a
-// connection has no CA setting yet; docs/mysql.md).
-std::shared_ptr<ssl::context> make_upstream_tls() {
-  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
-  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
-  ctx->set_verify_mode(ssl::verify_none);
-  return ctx;
-}
-
 }  // namespace
 
 mysql_listener::mysql_listener(const config::listener& where, std::vector<std::unique_ptr<worker>>& workers,
                                services& svc)
-    : workers_(workers), svc_(svc), upstream_tls_(make_upstream_tls()), acceptor_(workers[0]->io()) {
+    : workers_(workers), svc_(svc), acceptor_(workers[0]->io()) {
   if (where.tls) listener_tls_ = connector::make_listener_tls(*where.tls);
   auto ep = endpoint_of(where);
   acceptor_.open(ep.protocol());
@@ -64,7 +51,7 @@ void mysql_listener::close() {
 
 net::awaitable<void> mysql_listener::accept_loop() {
   std::size_t next = 0;
-  const mysql_session_tls tls{listener_tls_.get(), upstream_tls_.get()};
+  const mysql_session_tls tls{listener_tls_.get()};
   for (;;) {
     worker& w = *workers_[next];
     next = (next + 1) % workers_.size();

@@ -38,7 +38,6 @@ class mysql_listener {
   std::vector<std::unique_ptr<worker>>& workers_;
   services& svc_;
   std::shared_ptr<boost::asio::ssl::context> listener_tls_;
-  std::shared_ptr<boost::asio::ssl::context> upstream_tls_;
   net::tcp::acceptor acceptor_;
 };
 

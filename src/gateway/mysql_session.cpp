@@ -257,7 +257,8 @@ class mysql_session {
     s.read_only = ctx.read_only;
     s.client_caps = caps_;
     s.collation = collation;
-    s.tls = tls_.upstream;
+    s.tls_mode = conn->tls;
+    s.tls = svc_.database_tls(*conn);
     s.deadline = deadline_.expiry();  // the unauthenticated phase's own deadline
     auto up = co_await open_mysql_upstream(s, conn->name);
     if (!up) {

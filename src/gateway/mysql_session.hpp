@@ -15,7 +15,6 @@ class worker;
 
 struct mysql_session_tls {
   net::asio::ssl::context* listener = nullptr;  // gateway.mysql.tls; null: no TLS offered
-  net::asio::ssl::context* upstream = nullptr;  // towards servers that offer TLS
 };
 
 // Runs on the worker's io_context; never throws.

@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "connector/tls.hpp"
 #include "gateway/net.hpp"
 
 namespace gh::gateway {
@@ -35,13 +36,19 @@ class mysql_stream {
   }
 
   // TLS towards a server. `sni`: the server's host name (empty for an
-  // address). The context decides whether the certificate is verified.
-  net::awaitable<net::error_code> connect_tls(net::asio::ssl::context& ctx, const std::string& sni) {
+  // address). The context decides whether the chain is verified; with
+  // `verify_name` the certificate must also carry that name or address.
+  net::awaitable<net::error_code> connect_tls(net::asio::ssl::context& ctx, const std::string& sni,
+                                              const std::string& verify_name = {}) {
     tls_.emplace(std::move(plain_), ctx);
     if (!sni.empty()) SSL_set_tlsext_host_name(tls_->native_handle(), sni.c_str());
+    if (!verify_name.empty()) connector::expect_peer_name(*tls_, verify_name);
     auto [ec] = co_await tls_->async_handshake(net::asio::ssl::stream_base::client, net::use_nothrow);
     co_return ec;
   }
+  // After a failed connect_tls: why, in words an operator can act on.
+  std::string tls_failure(const net::error_code& ec) { return tls_ ? connector::handshake_failure(*tls_, ec) : ec.message(); }
+  bool certificate_refused() { return tls_ && connector::certificate_refused(*tls_); }
 
   net::awaitable<std::pair<net::error_code, std::size_t>> read_some(net::asio::mutable_buffer into) {
     auto [ec, n] = tls_ ? co_await tls_->async_read_some(into, net::use_nothrow)

@@ -224,7 +224,16 @@ net::awaitable<expected<void, mysql_upstream_failure>> start_session(mysql_upstr
   resp.user = s.user;
   resp.database = s.database;
   std::uint8_t seq = 1;
-  if ((hs->caps & mysql::cap::ssl) && s.tls) {
+  using config::upstream_tls;
+  if (s.tls_mode != upstream_tls::disable && !s.tls)  // never plain instead: a caller's slip must not turn TLS off
+    co_return unexpected(lost(conn, "connection has no TLS context"));
+  if (!(hs->caps & mysql::cap::ssl) && s.tls_mode >= upstream_tls::require)
+    co_return unexpected(mysql_upstream_failure{
+        2026, "HY000",
+        "gatehouse: the database behind connection \"" + std::string(conn) + "\" does not offer TLS, which its tls: " +
+            std::string(config::to_string(s.tls_mode)) + " requires",
+        endpoint_text(s) + ": the server's handshake has no CLIENT_SSL"});
+  if ((hs->caps & mysql::cap::ssl) && s.tls_mode != upstream_tls::disable) {
     resp.caps |= mysql::cap::ssl;
     up.caps |= mysql::cap::ssl;
     std::string ssl_req;
@@ -234,8 +243,17 @@ net::awaitable<expected<void, mysql_upstream_failure>> start_session(mysql_upstr
     net::error_code ip_ec;
     asio::ip::make_address(s.host, ip_ec);
     const std::string sni = ip_ec ? s.host : std::string();  // outside the co_await: see mysql_session.cpp
-    if (auto ec = co_await up.stream->connect_tls(*s.tls, sni))
-      co_return unexpected(lost(conn, endpoint_text(s) + ": TLS handshake failed: " + ec.message()));
+    const std::string verify_name = s.tls_mode == upstream_tls::verify_full ? s.host : std::string();
+    if (auto ec = co_await up.stream->connect_tls(*s.tls, sni, verify_name)) {
+      if (up.stream->certificate_refused())
+        co_return unexpected(mysql_upstream_failure{
+            2026, "HY000",
+            "gatehouse: the database behind connection \"" + std::string(conn) +
+                "\" presented a certificate that is not trusted (tls: " +
+                std::string(config::to_string(s.tls_mode)) + ")",
+            endpoint_text(s) + ": " + up.stream->tls_failure(ec)});
+      co_return unexpected(lost(conn, endpoint_text(s) + ": TLS handshake failed: " + up.stream->tls_failure(ec)));
+    }
   }
   authenticator auth(s, *up.stream, buf, conn);
   auto first = auth.respond(hs->auth_plugin_name, hs->auth_plugin_data);

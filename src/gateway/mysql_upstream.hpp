@@ -22,6 +22,7 @@
 #include "common/random.hpp"
 #include "gateway/io_buffer.hpp"
 #include "gateway/mysql_stream.hpp"
+#include "config/config.hpp"
 #include "gateway/mysql_tracking.hpp"
 #include "gateway/net.hpp"
 #include "wire/mysql/constants.hpp"
@@ -40,8 +41,9 @@ struct mysql_upstream_settings {
   // relays responses as they are), plus session tracking.
   wire::mysql::capabilities client_caps = 0;
   std::uint8_t collation = wire::mysql::collation_utf8mb4_general_ci;
-  // Towards servers that offer TLS. The certificate is not verified: a
-  // connection has no CA setting yet (docs/mysql.md).
+  // The connection's `tls` and its context (services::database_tls; null
+  // only for disable).
+  config::upstream_tls tls_mode = config::upstream_tls::disable;
   net::asio::ssl::context* tls = nullptr;
   std::chrono::milliseconds connect_timeout{5000};
   // When the whole start (handshake, authentication, pinning) must be over.

@@ -407,6 +407,8 @@ class pg_session {
     up.password = conn->password.reveal();
     up.database = conn->database;
     up.read_only = ctx.read_only;
+    up.tls = conn->tls;
+    up.tls_context = svc_.database_tls(*conn);
     for (const auto& [k, v] : sm.params) {
       if (!passed_through(k)) continue;
       up.params.emplace_back(k, v);
@@ -419,20 +421,30 @@ class pg_session {
       co_return co_await fatal(s, upstream.error().sqlstate, upstream.error().message);
     }
     deadline_.cancel();
+    if (upstream->tls) co_await relay_direct(s, *upstream->tls, *upstream, ctx, tls);
+    else co_await relay_direct(s, upstream->socket, *upstream, ctx, tls);
+  }
 
+  // The relay over the database session opened by this process; `server`
+  // is the session's socket or its TLS stream.
+  template <class Stream, class Server>
+  net::awaitable<void> relay_direct(Stream& s, Server& server, upstream_session& up, session_context& ctx,
+                                    bool tls) {
+    const config::connection* conn = ctx.conn;
+    std::string out;
     relay_end end;
     {
-      pg_relay<Stream> relay(s, upstream->socket, ctx);
-      cancel_target target{conn->host, conn->port, upstream->key, conn->connector, id_, relay.interrupter()};
+      pg_relay<Stream, Server> relay(s, server, ctx);
+      cancel_target target{conn->host, conn->port, up.key, conn->connector, id_, relay.interrupter()};
       backend_key key = svc_.cancels().issue(std::move(target));
       out.clear();
       pg::encode_auth_ok(out);
-      out += upstream->greeting;
+      out += up.greeting;
       pg::encode_backend_key_data(out, key.pid, key.secret);
-      pg::encode_ready_for_query(out, upstream->tx_status);
+      pg::encode_ready_for_query(out, up.tx_status);
       co_await write(s, out);
-      spdlog::info("session {} opened principal={} connection={} client={} tls={} read_only={}", id_, ctx.who.name,
-                   conn->name, client_, tls, ctx.read_only);
+      spdlog::info("session {} opened principal={} connection={} client={} tls={} read_only={} database_tls={}", id_,
+                   ctx.who.name, conn->name, client_, tls, ctx.read_only, up.tls ? "on" : "off");
       audit_session("allow", std::string("session opened (tls=") + (tls ? "on" : "off") +
                                  ", read_only=" + (ctx.read_only ? "on" : "off") + ")");
       end = co_await relay.run();
@@ -446,10 +458,10 @@ class pg_session {
     if (end.why != relay_end::reason::server_closed) {
       std::string bye;
       pg::encode_terminate(bye);
-      co_await asio::async_write(upstream->socket, asio::buffer(bye), use_nothrow);
+      co_await asio::async_write(server, asio::buffer(bye), use_nothrow);
     }
     net::error_code ignored;
-    upstream->socket.close(ignored);
+    server.lowest_layer().close(ignored);
     spdlog::info("session {} closed principal={} connection={}", id_, ctx.who.name, conn->name);
     audit_session("closed", "session closed", end.sqlstate.empty() ? std::string() : end.sqlstate + " " + end.message);
   }

@@ -1,6 +1,7 @@
 #include "gateway/pg_upstream.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
 #include "gateway/io_buffer.hpp"
@@ -58,7 +59,8 @@ net::awaitable<expected<tcp::socket, std::string>> connect_with_deadline(
 }
 
 // Reads one typed message from the upstream during startup.
-net::awaitable<expected<pg::frame, std::string>> read_frame(tcp::socket& sock, io_buffer& buf) {
+template <class Stream>
+net::awaitable<expected<pg::frame, std::string>> read_frame(Stream& sock, io_buffer& buf) {
   for (;;) {
     pg::frame f = pg::next_message(buf.readable(), startup_reply_max);
     if (f.status == pg::frame_status::ready) co_return f;
@@ -72,10 +74,71 @@ net::awaitable<expected<pg::frame, std::string>> read_frame(tcp::socket& sock, i
   }
 }
 
-net::awaitable<net::error_code> send(tcp::socket& sock, const std::string& bytes) {
+template <class Stream>
+net::awaitable<net::error_code> send(Stream& sock, const std::string& bytes) {
   auto [ec, n] = co_await asio::async_write(sock, asio::buffer(bytes), use_nothrow);
   co_return ec;
 }
+
+// SSLRequest, then the handshake when the server answers S. Exactly one
+// byte of the answer is read, so nothing the server (or a man in the middle)
+// sends before the handshake is taken as part of the session. The handshake
+// has the connect timeout of its own.
+net::awaitable<expected<void, upstream_failure>> start_tls(const upstream_settings& s, const std::string& conn,
+                                                           upstream_session& up) {
+  using config::upstream_tls;
+  const auto refused = [&](std::string message, std::string detail) {
+    return unexpected(failure("08001", std::move(message), endpoint_text(s) + ": " + std::move(detail)));
+  };
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_after(s.connect_timeout);
+  bool timed_out = false;
+  timer.async_wait([&](net::error_code ec) {
+    if (ec) return;
+    timed_out = true;
+    net::error_code ignored;
+    (up.tls ? up.tls->next_layer() : up.socket).close(ignored);
+  });
+  struct cancel_on_exit {
+    asio::steady_timer& t;
+    ~cancel_on_exit() { t.cancel(); }
+  } cancel{timer};
+
+  const std::string request = pg::encode_ssl_request();
+  char answer = 0;
+  if (auto ec = co_await send(up.socket, request))
+    co_return refused("the database behind connection \"" + conn + "\" closed the connection", ec.message());
+  auto [rec, n] = co_await asio::async_read(up.socket, asio::buffer(&answer, 1), use_nothrow);
+  if (rec)
+    co_return refused("the database behind connection \"" + conn + "\" closed the connection",
+                      timed_out ? std::string("no answer to SSLRequest in time") : rec.message());
+  if (answer == 'N') {
+    if (s.tls == upstream_tls::prefer) co_return expected<void, upstream_failure>();
+    co_return refused("the database behind connection \"" + conn + "\" does not offer TLS, which its tls: " +
+                          std::string(config::to_string(s.tls)) + " requires",
+                      "the server answered N to SSLRequest");
+  }
+  if (answer != 'S')
+    co_return refused("the database behind connection \"" + conn + "\" answered the TLS request with nonsense",
+                      std::string("SSLRequest answered with byte ") + std::to_string(static_cast<unsigned char>(answer)));
+  up.tls = std::make_unique<connector::tls_stream>(std::move(up.socket), *s.tls_context);
+  if (s.tls == upstream_tls::verify_full) connector::expect_peer_name(*up.tls, s.host);
+  auto [hec] = co_await up.tls->async_handshake(asio::ssl::stream_base::client, use_nothrow);
+  if (hec) {
+    if (connector::certificate_refused(*up.tls))
+      co_return refused("the database behind connection \"" + conn + "\" presented a certificate that is not "
+                        "trusted (tls: " + std::string(config::to_string(s.tls)) + ")",
+                        connector::handshake_failure(*up.tls, hec));
+    co_return refused("the TLS handshake with the database behind connection \"" + conn + "\" failed",
+                      timed_out ? std::string("the handshake timed out") : connector::handshake_failure(*up.tls, hec));
+  }
+  co_return expected<void, upstream_failure>();
+}
+
+template <class Stream>
+net::awaitable<expected<void, upstream_failure>> start_session(Stream& stream, const upstream_settings& s,
+                                                               const std::string& conn, const random_source& rng,
+                                                               upstream_session& up);
 
 }  // namespace
 
@@ -86,18 +149,37 @@ net::awaitable<expected<upstream_session, upstream_failure>> open_upstream(
   if (!sock)
     co_return unexpected(failure("08001", "the database behind connection \"" + conn + "\" is unreachable",
                                  sock.error()));
+  upstream_session up{std::move(*sock), nullptr, {}, {}, 'I'};
+  if (s.tls != config::upstream_tls::disable) {
+    if (!s.tls_context)  // never plain instead: a caller's slip must not turn TLS off
+      co_return unexpected(failure("08001", "connection \"" + conn + "\" has no TLS context", "tls_context unset"));
+    if (auto r = co_await start_tls(s, conn, up); !r) co_return unexpected(std::move(r.error()));
+  }
+  // Not a ?: over two co_awaits: GCC 12 destroys such a temporary twice.
+  expected<void, upstream_failure> r;
+  if (up.tls) r = co_await start_session(*up.tls, s, conn, rng, up);
+  else r = co_await start_session(up.socket, s, conn, rng, up);
+  if (!r) co_return unexpected(std::move(r.error()));
+  co_return std::move(up);
+}
 
+namespace {
+
+// StartupMessage and authentication, until the first ReadyForQuery.
+template <class Stream>
+net::awaitable<expected<void, upstream_failure>> start_session(Stream& stream, const upstream_settings& s,
+                                                               const std::string& conn, const random_source& rng,
+                                                               upstream_session& up) {
   pg::startup_message startup;
   startup.params.emplace_back("user", s.user);
   startup.params.emplace_back("database", s.database);
   for (const auto& p : s.params) startup.params.push_back(p);
   if (s.read_only) startup.params.emplace_back("default_transaction_read_only", "on");
   std::string out = pg::encode_startup(startup);
-  if (auto ec = co_await send(*sock, out))
+  if (auto ec = co_await send(stream, out))
     co_return unexpected(failure("08006", "the database behind connection \"" + conn + "\" closed the connection",
                                  ec.message()));
 
-  upstream_session up{std::move(*sock), {}, {}, 'I'};
   io_buffer buf(8192);
   std::optional<pg::scram_client> scram;
   const auto lost = [&](const std::string& why) {
@@ -105,7 +187,7 @@ net::awaitable<expected<upstream_session, upstream_failure>> open_upstream(
                    endpoint_text(s) + ": " + why);
   };
   for (;;) {
-    auto f = co_await read_frame(up.socket, buf);
+    auto f = co_await read_frame(stream, buf);
     if (!f) co_return unexpected(lost(f.error()));
     std::string reply;
     switch (f->type) {
@@ -174,7 +256,7 @@ net::awaitable<expected<upstream_session, upstream_failure>> open_upstream(
         up.tx_status = st ? *st : 'I';
         buf.consume(f->size);
         if (buf.size() != 0) co_return unexpected(lost("unexpected bytes after ReadyForQuery"));
-        co_return std::move(up);
+        co_return expected<void, upstream_failure>();
       }
       case pg::be::negotiate_protocol:
         break;  // we asked for 3.0 exactly; nothing to negotiate
@@ -183,10 +265,12 @@ net::awaitable<expected<upstream_session, upstream_failure>> open_upstream(
     }
     buf.consume(f->size);
     if (!reply.empty()) {
-      if (auto ec = co_await send(up.socket, reply)) co_return unexpected(lost(ec.message()));
+      if (auto ec = co_await send(stream, reply)) co_return unexpected(lost(ec.message()));
     }
   }
 }
+
+}  // namespace
 
 net::awaitable<void> send_upstream_cancel(const cancel_target& target) {
   upstream_settings s;

@@ -1,16 +1,20 @@
 // Opens the upstream PostgreSQL session for one client session: connect,
+// TLS as the connection's `tls` asks (SSLRequest, then the handshake),
 // StartupMessage, authenticate as the server asks (SCRAM-SHA-256, md5,
 // cleartext or trust), collect ParameterStatus and BackendKeyData until the
 // first ReadyForQuery.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/expected.hpp"
 #include "common/random.hpp"
+#include "config/config.hpp"
+#include "connector/tls.hpp"
 #include "gateway/cancel_registry.hpp"
 #include "gateway/net.hpp"
 
@@ -24,11 +28,14 @@ struct upstream_settings {
   std::string database;
   std::vector<std::pair<std::string, std::string>> params;  // passed-through client params
   bool read_only = false;   // the second wall: default_transaction_read_only=on
-  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds connect_timeout{5000};  // to connect, and again for the TLS handshake
+  config::upstream_tls tls = config::upstream_tls::disable;
+  net::asio::ssl::context* tls_context = nullptr;     // make_database_tls(tls, ...); null for disable
 };
 
 struct upstream_session {
-  net::tcp::socket socket;
+  net::tcp::socket socket;  // the connection, unless it runs over TLS:
+  std::unique_ptr<connector::tls_stream> tls;  // then here (it owns the socket)
   std::string greeting;     // ParameterStatus and NoticeResponse messages to relay, as sent
   backend_key key;          // the upstream backend's own key, for cancels
   char tx_status = 'I';

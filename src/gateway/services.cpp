@@ -3,21 +3,10 @@
 #include <boost/asio/ssl/context.hpp>
 #include <stdexcept>
 
+#include "connector/tls.hpp"
+
 namespace gh::gateway {
 namespace {
-
-std::unique_ptr<boost::asio::ssl::context> make_server_tls(const config::tls_files& files) {
-  namespace ssl = boost::asio::ssl;
-  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
-  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
-  boost::system::error_code ec;
-  ctx->use_certificate_chain_file(files.cert, ec);
-  if (ec) throw std::runtime_error("cannot load TLS certificate " + files.cert + ": " + ec.message());
-  ctx->use_private_key_file(files.key, ssl::context::pem, ec);
-  if (ec) throw std::runtime_error("cannot load TLS key " + files.key + ": " + ec.message());
-  return ctx;
-}
 
 identity::service_token_registry build_tokens(const config::config& cfg) {
   std::vector<identity::service_token_entry> entries;
@@ -53,7 +42,15 @@ services::services(config::config cfg)
                                   cfg_.limits.failed_logins_per_principal, std::chrono::seconds(60)}),
       tokens_(build_tokens(cfg_)),
       oidc_(build_oidc(cfg_)) {
-  if (cfg_.gateway.postgres && cfg_.gateway.postgres->tls) pg_tls_ = make_server_tls(*cfg_.gateway.postgres->tls);
+  if (cfg_.gateway.postgres && cfg_.gateway.postgres->tls) pg_tls_ = connector::make_listener_tls(*cfg_.gateway.postgres->tls);
+  for (const auto& [name, c] : cfg_.connections) {
+    if (!c.connector.empty()) continue;  // the connector's file says how it reaches the database
+    try {
+      database_tls_[name] = connector::make_database_tls(c.tls, c.tls_ca);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("connection \"" + name + "\": " + e.what());
+    }
+  }
   // Discovery runs in the background: a provider that is down does not keep
   // the gateway from starting (service tokens and other providers work).
   if (oidc_) oidc_->start();
@@ -71,6 +68,11 @@ net::awaitable<auth_result> services::authenticate(std::string_view credential) 
   if (auto who = tokens_.authenticate(credential)) co_return std::move(*who);
   co_return unexpected(auth_failure{auth_failure::kind::bad_credential, std::nullopt,
                                     "the password is not a valid service token"});
+}
+
+boost::asio::ssl::context* services::database_tls(const config::connection& c) const {
+  auto it = database_tls_.find(c.name);
+  return it == database_tls_.end() ? nullptr : it->second.get();
 }
 
 const config::connection* services::connection(std::string_view database) const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +55,9 @@ class services {
   // until the returned awaitable completes. Thread-safe.
   net::awaitable<auth_result> authenticate(std::string_view credential) const;
   const config::connection* connection(std::string_view database) const;
+  // TLS to the database of a connection by address (its `tls`, `tls_ca`),
+  // built at start; null for tls: disable.
+  boost::asio::ssl::context* database_tls(const config::connection& c) const;
 
   std::span<const policy::rule> rules() const noexcept { return cfg_.rules; }
 
@@ -87,7 +91,8 @@ class services {
   class admission admission_;
   identity::service_token_registry tokens_;
   std::unique_ptr<identity_service> oidc_;  // null without identity.oidc
-  std::unique_ptr<boost::asio::ssl::context> pg_tls_;
+  std::shared_ptr<boost::asio::ssl::context> pg_tls_;
+  std::map<std::string, std::shared_ptr<boost::asio::ssl::context>, std::less<>> database_tls_;
 };
 
 }  // namespace gh::gateway

@@ -63,11 +63,11 @@ TEST(connector_config, errors) {
   EXPECT_EQ(error_of("connector: { name: east, gateway: \"gw:1\", token: x }\nconnections:\n"
                      "  far: { type: postgres, host: db, user: u, read_functions: [f] }\n"),
             "connector.yaml:3: connections.far.read_functions: expected one of type, host, port, "
-            "database, user, password, got an unknown key");
+            "database, user, password, tls, tls_ca, got an unknown key");
   EXPECT_EQ(error_of("connector: { name: east, gateway: \"gw:1\", token: x }\nconnections:\n"
                      "  far: { type: postgres, connector: west }\n"),
             "connector.yaml:3: connections.far.connector: expected one of type, host, port, "
-            "database, user, password, got an unknown key");
+            "database, user, password, tls, tls_ca, got an unknown key");
   EXPECT_EQ(error_of("connector: { name: east, gateway: \"gw:1\", token: \"env:NOPE\" }\n"),
             "connector.yaml:1: connector.token: expected environment variable NOPE to be set, got "
             "nothing");

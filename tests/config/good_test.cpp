@@ -71,11 +71,16 @@ TEST(config_good, full_file_connections) {
   EXPECT_EQ(app.user, "app_agent");
   EXPECT_EQ(app.password.reveal(), "app-password-from-env");
   EXPECT_EQ(app.read_functions, (std::vector<std::string>{"public.report_sales", "\"Quoted\""}));
+  EXPECT_EQ(app.tls, upstream_tls::prefer);  // as libpq: TLS when the server offers it
+  EXPECT_EQ(app.tls_ca, "");
   const auto& shop = c.connections.at("shop");
   EXPECT_EQ(shop.type, db_type::mysql);
   EXPECT_EQ(shop.port, 3306);              // by type
   EXPECT_EQ(shop.database, "shop");        // the connection's name
   EXPECT_EQ(shop.password.reveal(), "shop-password-from-file");  // newline trimmed
+  EXPECT_EQ(shop.tls, upstream_tls::verify_full);
+  EXPECT_EQ(shop.tls_ca, "/etc/gatehouse/ca.pem");
+  EXPECT_EQ(c.connections.at("inline").tls, upstream_tls::disable);
   const auto& far = c.connections.at("far");
   EXPECT_EQ(far.connector, "east");
   EXPECT_TRUE(far.host.empty());

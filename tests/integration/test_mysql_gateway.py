@@ -47,7 +47,9 @@ def maria():
         cert, key = make_server_cert(d, "upstream", ca)
         for f in (cert, key):
             os.chmod(f, 0o644)
+        other_ca = make_ca(d, "other-ca")
         with mariadb_server({"local_infile": "1", "ssl_cert": cert, "ssl_key": key}) as m:
+            m.ca, m.other_ca = ca[0], other_ca[0]  # for the tests of tls: verify-*
             yield m
     finally:
         shutil.rmtree(d, ignore_errors=True)
@@ -186,6 +188,39 @@ def test_the_upstream_session_uses_tls_when_the_server_offers_it(gw, people):
     r = mariadb_cli(gw, people["agent"], "SHOW SESSION STATUS LIKE 'Ssl_version'")
     assert r.returncode == 0, r.stderr
     assert r.stdout.split()[1] in ("TLSv1.2", "TLSv1.3"), r.stdout
+
+
+def gateway_with_tls(workdir, shop, people, **tls):
+    os.makedirs(workdir, exist_ok=True)
+    return gateway_process(str(workdir), {"shop": shop.connection(type="mysql", **tls)},
+                           [people["agent"].entry], RULES, mysql=True)
+
+
+def test_verify_full_checks_the_servers_certificate(tmp_path, maria, shop, people):
+    with gateway_with_tls(tmp_path / "good", shop, people, tls="verify-full", tls_ca=maria.ca) as g:
+        r = mariadb_cli(g, people["agent"], "SHOW SESSION STATUS LIKE 'Ssl_version'")
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.split()[1] in ("TLSv1.2", "TLSv1.3"), r.stdout
+    with gateway_with_tls(tmp_path / "bad", shop, people, tls="verify-full", tls_ca=maria.other_ca) as g:
+        with pytest.raises(pymysql.err.OperationalError) as e:
+            mysql_connect(g, people["agent"])
+        assert e.value.args[0] == 2026
+        assert 'connection "shop" presented a certificate that is not trusted (tls: verify-full)' in e.value.args[1]
+        assert "certificate not trusted" in open(g.log_path).read()
+
+
+def test_require_refuses_a_server_without_tls(tmp_path, people):
+    with mariadb_server() as plain:
+        db = mariadb_app_database(plain)
+        with gateway_with_tls(tmp_path / "require", db, people, tls="require") as g:
+            with pytest.raises(pymysql.err.OperationalError) as e:
+                mysql_connect(g, people["agent"])
+            assert e.value.args[0] == 2026
+            assert 'connection "shop" does not offer TLS, which its tls: require requires' in e.value.args[1]
+        with gateway_with_tls(tmp_path / "prefer", db, people) as g:  # prefer: plain when that is all there is
+            with mysql_connect(g, people["agent"]) as c, c.cursor() as cur:
+                cur.execute("SELECT COUNT(*) FROM orders")
+                assert cur.fetchone()[0] >= 3
 
 
 def test_mysql2_connects_with_its_clear_password_plugin(gw, people):
