@@ -268,7 +268,8 @@ struct outcome {
 };
 
 outcome open_against(std::uint16_t port, asio::io_context& io, ssl::context* tls,
-                     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max()) {
+                     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max(),
+                     std::optional<config::upstream_tls> mode = std::nullopt) {
   mysql_upstream_settings s;
   s.deadline = deadline;
   s.host = "127.0.0.1";
@@ -280,6 +281,7 @@ outcome open_against(std::uint16_t port, asio::io_context& io, ssl::context* tls
   s.client_caps = mysql::cap::protocol_41 | mysql::cap::multi_results | mysql::cap::ps_multi_results |
                   mysql::cap::deprecate_eof | mysql::cap::transactions;
   s.tls = tls;
+  s.tls_mode = mode ? *mode : tls ? config::upstream_tls::prefer : config::upstream_tls::disable;
   outcome out;
   asio::co_spawn(io, [&]() -> net::awaitable<void> {
     auto r = co_await open_mysql_upstream(s, "shop");
@@ -344,6 +346,20 @@ TEST(mysql_upstream, caching_sha2_full_authentication_inside_tls) {
   expect_pinned(o, server.saw());
   EXPECT_TRUE(server.saw().tls);
   EXPECT_FALSE(server.saw().key_requested);  // the password goes in clear inside TLS
+}
+
+TEST(mysql_upstream, require_refuses_a_server_that_offers_no_tls_before_any_password) {
+  asio::io_context io;
+  scripted_server server(io, {path::sha2_full, nullptr});
+  auto tls = client_tls();
+  auto o = open_against(server.port(), io, tls.get(), std::chrono::steady_clock::time_point::max(),
+                        config::upstream_tls::require);
+  ASSERT_FALSE(o.up);
+  ASSERT_TRUE(o.failure);
+  EXPECT_EQ(o.failure->code, 2026);
+  EXPECT_NE(o.failure->message.find("does not offer TLS, which its tls: require requires"), std::string::npos)
+      << o.failure->message;
+  EXPECT_FALSE(server.saw().password_ok);
 }
 
 TEST(mysql_upstream, a_refused_password_is_1045_naming_the_connection_not_the_address) {
