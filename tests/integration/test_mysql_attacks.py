@@ -601,8 +601,11 @@ def test_a_command_with_a_wrong_sequence_id_ends_that_session_only(gw, people, m
 
 def test_an_oversized_command_ends_the_session_only(gw, people):
     sock = raw_session(gw, people["agent"])
-    sock.sendall(packet(0, b"\x03SELECT '" + b"y" * (2 * 1024 * 1024) + b"'"))
-    answer = read_packet(sock)
+    try:
+        sock.sendall(packet(0, b"\x03SELECT '" + b"y" * (2 * 1024 * 1024) + b"'"))
+        answer = read_packet(sock)
+    except (ConnectionResetError, BrokenPipeError):
+        answer = None  # ended before the rest was even read: the kernel answered the rest with a reset
     assert answer is None or (answer[0] == 0xff and struct.unpack("<H", answer[1:3])[0] == 1153)
     sock.close()
     with connect(gw, people["agent"]) as c, c.cursor() as cur:
