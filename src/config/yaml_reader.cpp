@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "config/values.hpp"
 
@@ -169,19 +173,52 @@ void optional_text(const context& cx, const map_reader& m, std::string_view key,
   if (auto v = m.find(key)) out = text(cx, *v);
 }
 
+namespace {
+
+// Counts documents and notes where the second starts, building nothing.
+// yaml-cpp's LoadAll never ends on some inputs (a stray ',' outside any flow
+// collection yields empty documents without consuming it, until memory runs
+// out): found by config_fuzz. Counting stops at two.
+class document_counter final : public YAML::EventHandler {
+ public:
+  int documents = 0;
+  int second_line = 1;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents == 2) second_line = mark.line >= 0 ? mark.line + 1 : 1;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+}  // namespace
+
 located load_document(const context& cx, const std::string& yaml_text, std::string_view sections) {
-  std::vector<YAML::Node> docs;
+  YAML::Node doc;
+  bool empty = false;
   try {
-    docs = YAML::LoadAll(yaml_text);
+    std::istringstream in(yaml_text);
+    YAML::Parser parser(in);
+    document_counter counter;
+    while (counter.documents < 2 && parser.HandleNextDocument(counter)) {
+    }
+    if (counter.documents > 1)
+      cx.fail(counter.second_line, "",
+              "expected one YAML document, got another from here (a '---', or a stray ',' outside [ ] or { })");
+    empty = counter.documents == 0;
+    if (!empty) doc = YAML::Load(yaml_text);
   } catch (const YAML::ParserException& e) {
     cx.fail(e.mark.line >= 0 ? e.mark.line + 1 : 1, "", "expected valid YAML, got " + e.msg);
   }
-  if (docs.size() > 1)
-    cx.fail(line_of(docs[1], 1), "", "expected one YAML document, got " + std::to_string(docs.size()));
-  if (docs.empty() || !docs[0].IsMap())
+  if (empty || !doc.IsMap())
     cx.fail(1, "", "expected a map of sections (" + std::string(sections) + "), got " +
-                       (docs.empty() ? std::string("an empty file") : describe_kind(docs[0])));
-  return located{docs[0], "", 1};
+                       (empty ? std::string("an empty file") : describe_kind(doc)));
+  return located{doc, "", 1};
 }
 
 }  // namespace gh::config::detail
