@@ -90,6 +90,13 @@ enum class db_type { postgres, mysql };
 // verify-full (and names the host).
 enum class upstream_tls { disable, prefer, require, verify_ca, verify_full };
 std::string_view to_string(upstream_tls t) noexcept;
+// The modes that refuse a database without TLS, and those that check its certificate.
+constexpr bool requires_tls(upstream_tls t) noexcept {
+  return t == upstream_tls::require || t == upstream_tls::verify_ca || t == upstream_tls::verify_full;
+}
+constexpr bool verifies(upstream_tls t) noexcept {
+  return t == upstream_tls::verify_ca || t == upstream_tls::verify_full;
+}
 
 struct connection {
   std::string name;

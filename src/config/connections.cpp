@@ -40,11 +40,17 @@ void read_tls(const context& cx, const map_reader& m, connection& c) {
   }
   if (auto v = m.find("tls_ca")) {
     // A CA that checks nothing would only look safe.
-    if (c.tls != upstream_tls::verify_ca && c.tls != upstream_tls::verify_full)
+    if (!verifies(c.tls))
       cx.fail(v->line, v->key,
               "expected tls: verify-ca or verify-full with tls_ca (the CA is used only to verify), got tls: " +
                   std::string(to_string(c.tls)));
     c.tls_ca = readable_file(cx, *v);
+  } else if (c.tls == upstream_tls::verify_ca) {
+    // verify-ca checks no name: against the system's trust store any public
+    // CA's certificate, for any name, would pass.
+    located t = *m.find("tls");
+    cx.fail(t.line, t.key, "expected tls_ca with tls: verify-ca (it checks no name, so only your own CA "
+                           "makes it mean anything; or use verify-full), got none");
   }
 }
 

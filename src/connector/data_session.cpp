@@ -103,6 +103,9 @@ net::awaitable<void> data_session::serve(tls_stream& gw) {
   s.database = c.database;
   s.read_only = req_.read_only;
   s.tls = c.tls;
+  // The gateway answers its client within limits.auth_timeout; a login
+  // still going long after that only holds a database connection.
+  s.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   if (auto t = rt_.database_tls.find(req_.connection); t != rt_.database_tls.end()) s.tls_context = t->second.get();
   for (const auto& [k, v] : req_.params) {
     if (passable_param(k)) s.params.emplace_back(k, v);

@@ -30,7 +30,9 @@ net::awaitable<expected<std::unique_ptr<tls_stream>, dial_failure>> dial_gateway
 
   if (auto ec = co_await write_all(stream->next_layer(), wire::connector::encode_preamble(p)))
     co_return unexpected(dial_failure{false, late("connection lost: " + ec.message())});
-  expect_peer_name(*stream, rt.cfg.gateway_host);
+  if (!expect_peer_name(*stream, rt.cfg.gateway_host))
+    co_return unexpected(dial_failure{true, "the gateway's host \"" + rt.cfg.gateway_host +
+                                                "\" cannot be checked against its certificate"});
   auto [hec] = co_await stream->async_handshake(asio::ssl::stream_base::client, use_nothrow);
   if (hec) {
     if (dog.fired()) co_return unexpected(dial_failure{false, "TLS handshake timed out"});

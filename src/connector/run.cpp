@@ -18,6 +18,7 @@ int run_connector(const config::connector_config& cfg) {
   try {
     tls = make_dialer_tls(cfg.ca);
     for (const auto& [name, c] : cfg.connections) {
+      warn_if_unverified(c);
       try {
         database_tls[name] = make_database_tls(c.tls, c.tls_ca);
       } catch (const std::exception& e) {

@@ -3,6 +3,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <spdlog/spdlog.h>
+
 #include <stdexcept>
 
 namespace gh::connector {
@@ -59,17 +61,32 @@ std::shared_ptr<ssl::context> make_database_tls(config::upstream_tls mode, const
   return ctx;
 }
 
-void expect_peer_name(tls_stream& s, const std::string& host) {
+void warn_if_unverified(const config::connection& c) {
+  if (config::verifies(c.tls) || !c.connector.empty()) return;
+  net::error_code ec;
+  auto addr = net::asio::ip::make_address(c.host, ec);
+  if (c.host == "localhost" || (!ec && addr.is_loopback())) return;
+  spdlog::warn("connection \"{}\" reaches {} with tls: {}: nothing checks that the database is the one you "
+               "meant, and its password goes to whoever answers; set tls: verify-full (and tls_ca)",
+               c.name, c.host, config::to_string(c.tls));
+}
+
+bool expect_peer_name(tls_stream& s, const std::string& host) {
+  // A name OpenSSL cannot hold (a NUL inside, a scoped IPv6 address) would
+  // leave nothing to check: refuse it rather than verify the chain alone.
+  if (host.empty() || host.find('\0') != std::string::npos) return false;
   net::error_code ec;
   net::asio::ip::make_address(host, ec);
   const bool is_ip = !ec;
   SSL* native = s.native_handle();
-  if (!is_ip) SSL_set_tlsext_host_name(native, host.c_str());
+  if (!is_ip && SSL_set_tlsext_host_name(native, host.c_str()) != 1) return false;
   X509_VERIFY_PARAM* param = SSL_get0_param(native);
   X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-  if (is_ip) X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
-  else X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
+  const int set = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
+                        : X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
+  if (set != 1) return false;
   s.set_verify_mode(ssl::verify_peer);
+  return true;
 }
 
 std::string handshake_failure(tls_stream& s, const net::error_code& ec) {

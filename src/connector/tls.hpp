@@ -31,9 +31,15 @@ std::shared_ptr<net::asio::ssl::context> make_dialer_tls(const std::string& ca);
 // std::runtime_error naming the file.
 std::shared_ptr<net::asio::ssl::context> make_database_tls(config::upstream_tls mode, const std::string& ca);
 
+// At start: a warning for a connection to a database on another host whose
+// certificate is not checked (tls other than verify-ca/verify-full).
+void warn_if_unverified(const config::connection& c);
+
 // Before the handshake: the name (or IP address) the gateway's certificate
 // must carry, and SNI for names.
-void expect_peer_name(tls_stream& s, const std::string& host);
+// False when `host` cannot be checked (a NUL in it, a scoped IPv6 address):
+// then the caller must not go on.
+[[nodiscard]] bool expect_peer_name(tls_stream& s, const std::string& host);
 
 // After a failed handshake: why, in words an operator can act on
 // ("certificate not trusted: unable to get local issuer certificate").

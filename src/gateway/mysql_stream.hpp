@@ -42,7 +42,8 @@ class mysql_stream {
                                               const std::string& verify_name = {}) {
     tls_.emplace(std::move(plain_), ctx);
     if (!sni.empty()) SSL_set_tlsext_host_name(tls_->native_handle(), sni.c_str());
-    if (!verify_name.empty()) connector::expect_peer_name(*tls_, verify_name);
+    if (!verify_name.empty() && !connector::expect_peer_name(*tls_, verify_name))
+      co_return net::asio::error::invalid_argument;  // a name that cannot be checked: no handshake
     auto [ec] = co_await tls_->async_handshake(net::asio::ssl::stream_base::client, net::use_nothrow);
     co_return ec;
   }

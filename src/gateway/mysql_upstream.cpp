@@ -2,6 +2,7 @@
 
 #include <boost/asio/connect.hpp>
 
+#include "gateway/close_at.hpp"
 #include "gateway/mysql_io.hpp"
 #include "wire/mysql/auth.hpp"
 #include "wire/mysql/generic.hpp"
@@ -50,18 +51,13 @@ net::awaitable<expected<tcp::socket, std::string>> connect_with_deadline(const m
   auto [rec, endpoints] = co_await resolver.async_resolve(s.host, std::to_string(s.port), use_nothrow);
   if (rec) co_return unexpected("cannot resolve " + s.host + ": " + rec.message());
   tcp::socket sock(ex);
-  asio::steady_timer timer(ex);
-  timer.expires_after(s.connect_timeout);
-  bool timed_out = false;
-  timer.async_wait([&](net::error_code ec) {
-    if (ec) return;
-    timed_out = true;
+  close_at deadline(ex, std::chrono::steady_clock::now() + s.connect_timeout, [&sock] {
     net::error_code ignored;
     sock.close(ignored);
   });
   auto [cec, ep] = co_await asio::async_connect(sock, endpoints, use_nothrow);
-  timer.cancel();
-  if (timed_out) co_return unexpected("connecting to " + endpoint_text(s) + " timed out");
+  deadline.disarm();
+  if (deadline.fired()) co_return unexpected("connecting to " + endpoint_text(s) + " timed out");
   if (cec) co_return unexpected("cannot connect to " + endpoint_text(s) + ": " + cec.message());
   net::error_code ignored;
   sock.set_option(tcp::no_delay(true), ignored);
@@ -227,13 +223,18 @@ net::awaitable<expected<void, mysql_upstream_failure>> start_session(mysql_upstr
   using config::upstream_tls;
   if (s.tls_mode != upstream_tls::disable && !s.tls)  // never plain instead: a caller's slip must not turn TLS off
     co_return unexpected(lost(conn, "connection has no TLS context"));
-  if (!(hs->caps & mysql::cap::ssl) && s.tls_mode >= upstream_tls::require)
+  if (!(hs->caps & mysql::cap::ssl) && config::requires_tls(s.tls_mode))
     co_return unexpected(mysql_upstream_failure{
         2026, "HY000",
         "gatehouse: the database behind connection \"" + std::string(conn) + "\" does not offer TLS, which its tls: " +
             std::string(config::to_string(s.tls_mode)) + " requires",
         endpoint_text(s) + ": the server's handshake has no CLIENT_SSL"});
   if ((hs->caps & mysql::cap::ssl) && s.tls_mode != upstream_tls::disable) {
+    // A server waits for the client after its greeting: bytes already here
+    // came from something between us, and must not be read as the server's
+    // once TLS is up (the CVE-2021-23222 class).
+    if (buf.size() != 0)
+      co_return unexpected(lost(conn, endpoint_text(s) + ": bytes after the greeting, before TLS"));
     resp.caps |= mysql::cap::ssl;
     up.caps |= mysql::cap::ssl;
     std::string ssl_req;
@@ -245,7 +246,7 @@ net::awaitable<expected<void, mysql_upstream_failure>> start_session(mysql_upstr
     const std::string sni = ip_ec ? s.host : std::string();  // outside the co_await: see mysql_session.cpp
     const std::string verify_name = s.tls_mode == upstream_tls::verify_full ? s.host : std::string();
     if (auto ec = co_await up.stream->connect_tls(*s.tls, sni, verify_name)) {
-      if (up.stream->certificate_refused())
+      if (config::verifies(s.tls_mode) && up.stream->certificate_refused())
         co_return unexpected(mysql_upstream_failure{
             2026, "HY000",
             "gatehouse: the database behind connection \"" + std::string(conn) +

@@ -4,6 +4,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include "gateway/close_at.hpp"
 #include "gateway/io_buffer.hpp"
 #include "wire/pg/backend.hpp"
 #include "wire/pg/framing.hpp"
@@ -39,19 +40,13 @@ net::awaitable<expected<tcp::socket, std::string>> connect_with_deadline(
   if (rec) co_return unexpected("cannot resolve " + s.host + ": " + rec.message());
 
   tcp::socket sock(ex);
-  asio::steady_timer timer(ex);
-  timer.expires_after(s.connect_timeout);
-  bool timed_out = false;
-  timer.async_wait([&](net::error_code ec) {
-    if (!ec) {
-      timed_out = true;
-      net::error_code ignored;
-      sock.close(ignored);
-    }
+  close_at deadline(ex, std::chrono::steady_clock::now() + s.connect_timeout, [&sock] {
+    net::error_code ignored;
+    sock.close(ignored);
   });
   auto [cec, ep] = co_await asio::async_connect(sock, endpoints, use_nothrow);
-  timer.cancel();
-  if (timed_out) co_return unexpected("connecting to " + endpoint_text(s) + " timed out");
+  deadline.disarm();
+  if (deadline.fired()) co_return unexpected("connecting to " + endpoint_text(s) + " timed out");
   if (cec) co_return unexpected("cannot connect to " + endpoint_text(s) + ": " + cec.message());
   net::error_code ignored;
   sock.set_option(tcp::no_delay(true), ignored);
@@ -90,19 +85,11 @@ net::awaitable<expected<void, upstream_failure>> start_tls(const upstream_settin
   const auto refused = [&](std::string message, std::string detail) {
     return unexpected(failure("08001", std::move(message), endpoint_text(s) + ": " + std::move(detail)));
   };
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(s.connect_timeout);
-  bool timed_out = false;
-  timer.async_wait([&](net::error_code ec) {
-    if (ec) return;
-    timed_out = true;
-    net::error_code ignored;
-    (up.tls ? up.tls->next_layer() : up.socket).close(ignored);
-  });
-  struct cancel_on_exit {
-    asio::steady_timer& t;
-    ~cancel_on_exit() { t.cancel(); }
-  } cancel{timer};
+  close_at deadline(co_await asio::this_coro::executor, std::chrono::steady_clock::now() + s.connect_timeout,
+                    [&up] {
+                      net::error_code ignored;
+                      (up.tls ? up.tls->next_layer() : up.socket).close(ignored);
+                    });
 
   const std::string request = pg::encode_ssl_request();
   char answer = 0;
@@ -111,7 +98,7 @@ net::awaitable<expected<void, upstream_failure>> start_tls(const upstream_settin
   auto [rec, n] = co_await asio::async_read(up.socket, asio::buffer(&answer, 1), use_nothrow);
   if (rec)
     co_return refused("the database behind connection \"" + conn + "\" closed the connection",
-                      timed_out ? std::string("no answer to SSLRequest in time") : rec.message());
+                      deadline.fired() ? std::string("no answer to SSLRequest in time") : rec.message());
   if (answer == 'N') {
     if (s.tls == upstream_tls::prefer) co_return expected<void, upstream_failure>();
     co_return refused("the database behind connection \"" + conn + "\" does not offer TLS, which its tls: " +
@@ -122,15 +109,18 @@ net::awaitable<expected<void, upstream_failure>> start_tls(const upstream_settin
     co_return refused("the database behind connection \"" + conn + "\" answered the TLS request with nonsense",
                       std::string("SSLRequest answered with byte ") + std::to_string(static_cast<unsigned char>(answer)));
   up.tls = std::make_unique<connector::tls_stream>(std::move(up.socket), *s.tls_context);
-  if (s.tls == upstream_tls::verify_full) connector::expect_peer_name(*up.tls, s.host);
+  if (s.tls == upstream_tls::verify_full && !connector::expect_peer_name(*up.tls, s.host))
+    co_return refused("connection \"" + conn + "\": its host cannot be checked against a certificate (tls: verify-full)",
+                      "the host \"" + s.host + "\" is not a name or address OpenSSL can verify");
   auto [hec] = co_await up.tls->async_handshake(asio::ssl::stream_base::client, use_nothrow);
   if (hec) {
-    if (connector::certificate_refused(*up.tls))
+    if (config::verifies(s.tls) && connector::certificate_refused(*up.tls))
       co_return refused("the database behind connection \"" + conn + "\" presented a certificate that is not "
                         "trusted (tls: " + std::string(config::to_string(s.tls)) + ")",
                         connector::handshake_failure(*up.tls, hec));
     co_return refused("the TLS handshake with the database behind connection \"" + conn + "\" failed",
-                      timed_out ? std::string("the handshake timed out") : connector::handshake_failure(*up.tls, hec));
+                      deadline.fired() ? std::string("the handshake timed out")
+                                       : connector::handshake_failure(*up.tls, hec));
   }
   co_return expected<void, upstream_failure>();
 }
@@ -155,10 +145,20 @@ net::awaitable<expected<upstream_session, upstream_failure>> open_upstream(
       co_return unexpected(failure("08001", "connection \"" + conn + "\" has no TLS context", "tls_context unset"));
     if (auto r = co_await start_tls(s, conn, up); !r) co_return unexpected(std::move(r.error()));
   }
+  // The login has the session's own deadline: a server (or anything between)
+  // that stops answering must not hold the client's slot for ever.
+  close_at deadline(co_await asio::this_coro::executor, s.deadline, [&up] {
+    net::error_code ignored;
+    (up.tls ? up.tls->next_layer() : up.socket).close(ignored);
+  });
   // Not a ?: over two co_awaits: GCC 12 destroys such a temporary twice.
   expected<void, upstream_failure> r;
   if (up.tls) r = co_await start_session(*up.tls, s, conn, rng, up);
   else r = co_await start_session(up.socket, s, conn, rng, up);
+  deadline.disarm();
+  if (deadline.fired())
+    co_return unexpected(failure("08006", "the database behind connection \"" + conn + "\" did not finish the "
+                                 "session's start in time", endpoint_text(s) + ": login timed out"));
   if (!r) co_return unexpected(std::move(r.error()));
   co_return std::move(up);
 }
@@ -279,6 +279,11 @@ net::awaitable<void> send_upstream_cancel(const cancel_target& target) {
   s.connect_timeout = std::chrono::milliseconds(3000);
   auto sock = co_await connect_with_deadline(s);
   if (!sock) co_return;
+  close_at deadline(co_await asio::this_coro::executor, std::chrono::steady_clock::now() + s.connect_timeout,
+                    [&sock] {
+                      net::error_code ignored;
+                      sock->close(ignored);
+                    });
   std::string pkt = pg::encode_cancel_request({target.upstream.pid, target.upstream.secret});
   co_await send(*sock, pkt);
   // The server closes the connection after reading the request.

@@ -31,6 +31,8 @@ struct upstream_settings {
   std::chrono::milliseconds connect_timeout{5000};  // to connect, and again for the TLS handshake
   config::upstream_tls tls = config::upstream_tls::disable;
   net::asio::ssl::context* tls_context = nullptr;     // make_database_tls(tls, ...); null for disable
+  // When the login (after connect and TLS) must be over.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 struct upstream_session {

@@ -45,6 +45,7 @@ services::services(config::config cfg)
   if (cfg_.gateway.postgres && cfg_.gateway.postgres->tls) pg_tls_ = connector::make_listener_tls(*cfg_.gateway.postgres->tls);
   for (const auto& [name, c] : cfg_.connections) {
     if (!c.connector.empty()) continue;  // the connector's file says how it reaches the database
+    connector::warn_if_unverified(c);
     try {
       database_tls_[name] = connector::make_database_tls(c.tls, c.tls_ca);
     } catch (const std::exception& e) {

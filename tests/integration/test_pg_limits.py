@@ -6,6 +6,7 @@ sessions already open carry on."""
 
 import socket
 import struct
+import threading
 import time
 
 import psycopg
@@ -163,3 +164,44 @@ def test_statements_too_long_or_too_deep_to_classify_are_not_reads(tmp_path, app
         with psycopg.connect(gw.dsn(tokens["agent"]), autocommit=True) as c:
             assert c.execute("SELECT " + "(" * 10 + "1" + ")" * 10).fetchone()[0] == 1
         assert gw.proc.poll() is None
+
+
+def test_a_database_that_never_answers_the_login_does_not_hold_the_slot(tmp_path, tokens):
+    # A server (or anything between) that accepts and then says nothing: the
+    # client hears so within limits.auth_timeout, and its slot is free again.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        silent.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(silent.accept()[0])
+            except OSError:
+                pass
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    try:
+        mute = {"type": "postgres", "host": "127.0.0.1", "port": silent.getsockname()[1], "database": "app",
+                "user": "app_agent", "password": "x", "tls": "disable"}
+        with gateway_process(str(tmp_path), {"app": mute}, [t.entry for t in tokens.values()], STANDARD_RULES,
+                             extra={"limits": {"auth_timeout": "1s", "max_connections": 1}}) as gw:
+            start = time.monotonic()
+            with pytest.raises(psycopg.OperationalError) as e:
+                psycopg.connect(gw.dsn(tokens["agent"]), connect_timeout=10)
+            assert time.monotonic() - start < 5
+            # The one slot is free again: the next attempt meets the same
+            # silence, not "too many clients".
+            with pytest.raises(psycopg.OperationalError) as e:
+                connect_once_a_slot_is_free(gw.dsn(tokens["agent"]))
+            assert "too many clients" not in str(e.value)
+    finally:
+        stop.set()
+        t.join()
+        silent.close()
+        for c in held:
+            c.close()
