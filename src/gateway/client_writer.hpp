@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,21 @@ struct hold_mailbox {
     if (timer) timer->cancel();
   }
 };
+
+// For a cancel (CancelRequest, KILL QUERY): wakes the session's wait on a
+// held statement, which then withdraws its review. Callable from any thread.
+inline std::function<void()> interrupter_of(const std::shared_ptr<hold_mailbox>& mailbox) {
+  std::weak_ptr<hold_mailbox> weak = mailbox;
+  auto ex = mailbox->executor;
+  return [weak, ex] {
+    net::asio::post(ex, [weak] {
+      auto m = weak.lock();
+      if (!m || !m->alive) return;
+      m->cancel_requested = true;
+      m->wake();
+    });
+  };
+}
 
 // Opens a review of `subject` for a session that waits on `mailbox`: the
 // outcome, decided on any thread, is posted to the session's thread and

@@ -59,6 +59,10 @@ class mysql_gate {
   mysql_verdict on_field_list(std::string_view table);
   // A command the gateway never forwards: refused and recorded.
   mysql_verdict refuse_command(std::string_view what, std::string_view why);
+  // `KILL [QUERY|CONNECTION] id` of a session of this principal's own (the
+  // client's Ctrl-C), which no rule needs to allow, as a PostgreSQL
+  // CancelRequest: recorded as allowed, its ref the target session.
+  mysql_verdict on_own_kill(std::string_view sql, std::string_view target_session);
 
   // Held statements (verdict review), as pg_gate: every step is an event.
   review_subject hold_subject(std::uint32_t slot) const;

@@ -64,6 +64,17 @@ mysql_verdict mysql_gate::refuse_command(std::string_view what, std::string_view
   return {policy::verdict::deny, s.id};
 }
 
+mysql_verdict mysql_gate::on_own_kill(std::string_view sql, std::string_view target_session) {
+  expect_ = {};
+  slot_state& s = slot_.emplace();
+  s.id = next_slot_++;
+  s.start = std::chrono::steady_clock::now();
+  s.sql.assign(sql.data(), sql.size());
+  s.cls = sql::to_string(sql::statement_class::admin);
+  record_event(s, "allow", {}, target_session);
+  return {policy::verdict::allow, s.id};
+}
+
 void mysql_gate::record_event(const slot_state& s, std::string_view decision, std::string_view reviewer,
                               std::string_view ref) {
   audit::event& e = scratch_;
@@ -118,7 +129,9 @@ void mysql_gate::on_approved(std::uint32_t id, std::string_view reviewer) {
 void mysql_gate::on_not_approved(std::uint32_t id, std::string message, std::string_view outcome) {
   slot_state* s = find_slot(id);
   if (!s) return;
-  s->refusal = {mysql_refusal_code, std::string(mysql_refusal_state), fit(std::move(message))};
+  // A KILL QUERY ended the wait: the server's own "interrupted" answer.
+  if (outcome == "cancelled") s->refusal = {1317, "70100", fit(std::move(message))};
+  else s->refusal = {mysql_refusal_code, std::string(mysql_refusal_state), fit(std::move(message))};
   record_event(*s, "deny", outcome, s->review_id);
 }
 

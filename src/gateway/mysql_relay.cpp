@@ -163,6 +163,8 @@ net::awaitable<bool> mysql_relay::on_command(bytes_view payload, net::asio::cons
       if (!co_await apply_grant_changes()) co_return false;
       if (*c == mysql::command::query) {
         auto q = mysql::decode_query(payload);
+        if (q)
+          if (auto k = parse_mysql_kill(*q)) co_return co_await kill(*k, *q);
         co_return co_await decided(gate_.on_query(q ? *q : std::string_view()), *c, raw);
       }
       auto p = mysql::decode_stmt_prepare(payload);
@@ -207,6 +209,36 @@ net::awaitable<bool> mysql_relay::on_command(bytes_view payload, net::asio::cons
   }
   if (!co_await forward(raw)) co_return false;
   co_return co_await relay_response(*c, 0, {});
+}
+
+// `KILL [QUERY|CONNECTION] id`: the id is the gateway's (the one its client
+// was given), and only a session of the same principal may be named. The
+// server gets the KILL of that session's upstream connection, on this
+// session's own (the same database user, so no privilege is needed); a
+// statement held for review is withdrawn. Any other id is refused as if no
+// such session existed, so that ids of other principals' sessions leak
+// nothing.
+net::awaitable<bool> mysql_relay::kill(const mysql_kill& k, std::string_view sql) {
+  auto target = ctx_.svc.mysql_sessions().find(k.id);
+  if (!target || target->principal != ctx_.who.name) {
+    spdlog::warn("session {} principal={}: KILL {} names no session of this principal", ctx_.id, ctx_.who.name,
+                 k.id);
+    co_return co_await decided(
+        gate_.refuse_command(sql, "KILL " + std::to_string(k.id) + ": no session of principal \"" + ctx_.who.name +
+                                      "\" has that id (a principal ends only its own statements)"),
+        mysql::command::query, {});
+  }
+  if (target->interrupt) target->interrupt();
+  const mysql_verdict v = gate_.on_own_kill(sql, target->session);
+  spdlog::info("session {} principal={}: KILL {} of session {}", ctx_.id, ctx_.who.name,
+               k.query ? "QUERY" : "CONNECTION", target->session);
+  std::string payload;
+  mysql::encode_query_payload(payload, std::string(k.query ? "KILL QUERY " : "KILL CONNECTION ") +
+                                           std::to_string(target->upstream_thread));
+  std::string packet;
+  mysql::encode_packets(packet, 0, payload);
+  if (!co_await forward(net::asio::buffer(packet))) co_return false;
+  co_return co_await relay_response(mysql::command::query, v.slot, {});
 }
 
 // Carries out the gate's verdict on a command.

@@ -21,6 +21,7 @@
 #include "gateway/drainable.hpp"
 #include "gateway/io_buffer.hpp"
 #include "gateway/mysql_gate.hpp"
+#include "gateway/mysql_sessions.hpp"
 #include "gateway/mysql_stream.hpp"
 #include "gateway/mysql_upstream.hpp"
 #include "gateway/net.hpp"
@@ -53,6 +54,8 @@ class mysql_relay final : public drainable {
 
   net::awaitable<mysql_relay_end> run();
   void drain() override;
+  // For KILL QUERY from another connection: a held statement's review is withdrawn.
+  std::function<void()> interrupter() { return interrupter_of(mailbox_); }
   void load_grants(sys_time now) { gate_.load_grants(now); }
 
  private:
@@ -65,6 +68,7 @@ class mysql_relay final : public drainable {
   net::awaitable<bool> decided(mysql_verdict v, wire::mysql::command c, net::asio::const_buffer raw);
   net::awaitable<bool> refuse_command(wire::mysql::command c, std::string_view why);
   net::awaitable<bool> apply_grant_changes();
+  net::awaitable<bool> kill(const mysql_kill& k, std::string_view sql);
   net::awaitable<bool> forward(net::asio::const_buffer raw);
   net::awaitable<bool> reply_error(const wire::mysql::error_reply& err);
   void finish(mysql_relay_end why);

@@ -36,6 +36,10 @@ net::awaitable<bool> mysql_relay::hold(std::uint32_t slot, wire::mysql::command 
       message = "gatehouse: review " + held_review_ + " expired: no reviewer decided within " +
                 std::to_string(ctx_.svc.cfg().gateway.review_timeout.count()) + "s";
       break;
+    case review_state::cancelled:
+      message = "gatehouse: query execution was interrupted (KILL QUERY): review " + held_review_ +
+                " is withdrawn and the statement did not run";
+      break;
     default:
       message = "gatehouse: statement refused: it needs a reviewer's approval (rule \"" +
                 gate_.hold_subject(slot).rule + "\"), and " +
@@ -79,6 +83,11 @@ net::awaitable<review_outcome> mysql_relay::wait_for_review(std::uint32_t slot) 
   const auto deadline = std::chrono::steady_clock::now() + cfg.gateway.review_timeout;
   using namespace net::asio::experimental::awaitable_operators;
   while (!mailbox->outcome && !stopping_) {
+    if (mailbox->cancel_requested) {  // KILL QUERY from the principal's other connection
+      ctx_.svc.reviews->withdraw(held_review_, review_state::cancelled);
+      if (!mailbox->outcome) mailbox->outcome = review_outcome{review_state::cancelled, ctx_.who.name, {}};
+      break;
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
       ctx_.svc.reviews->withdraw(held_review_, review_state::expired);
       if (!mailbox->outcome) mailbox->outcome = review_outcome{review_state::expired, "gatehouse", {}};
@@ -87,7 +96,7 @@ net::awaitable<review_outcome> mysql_relay::wait_for_review(std::uint32_t slot) 
     timer.expires_at(deadline);
     // Watch the client too: leaving withdraws the review. Anything it sends
     // meanwhile waits its turn (MySQL clients do not cancel in-band: KILL
-    // QUERY comes on another connection).
+    // QUERY comes on another connection, and wakes this wait through the mailbox).
     auto which = co_await (timer.async_wait(net::use_nothrow) ||
                            client_.socket().async_wait(net::tcp::socket::wait_read, net::use_nothrow));
     if (which.index() == 1 && !mailbox->outcome && !stopping_) {

@@ -90,6 +90,7 @@ class mysql_session {
       co_await error(1040, "08004", "Too many connections");
     } else if (svc_.admission().enter(address_)) {
       co_await serve();
+      if (connection_id_) svc_.mysql_sessions().release(connection_id_);
       svc_.admission().leave(address_);
       svc_.give_back_session_slot();
     } else {
@@ -128,9 +129,10 @@ class mysql_session {
     const std::string nonce = mysql::make_nonce(svc_.rng());
     mysql::handshake_v10 h;
     h.server_version = server_version;
-    // The id clients show ("connection id"); the gateway's own, never the server's.
-    const std::string id_bytes = random_bytes(svc_.rng(), 4);
-    h.connection_id = (load_be32(reinterpret_cast<const std::uint8_t*>(id_bytes.data())) & 0x7fffffff) | 1;
+    // The id clients show ("connection id") and KILL names: the gateway's
+    // own, never the server's, unique among the sessions running.
+    connection_id_ = svc_.mysql_sessions().issue(svc_.rng());
+    h.connection_id = connection_id_;
     h.auth_plugin_data = nonce;
     h.caps = offered_caps | (tls_.listener ? mysql::cap::ssl : 0);
     h.collation = mysql::collation_utf8mb4_general_ci;
@@ -275,6 +277,7 @@ class mysql_session {
     {
       mysql_relay r(client_, up, ctx, caps_);
       r.load_grants(std::chrono::system_clock::now());
+      svc_.mysql_sessions().attach(connection_id_, {ctx.who.name, id_, up.thread_id, r.interrupter()});
       mysql::ok_packet ok;
       ok.status = static_cast<std::uint16_t>(up.status & ~mysql::status::session_state_changed);
       std::string payload;
@@ -308,6 +311,7 @@ class mysql_session {
   io_buffer in_;
   net::asio::steady_timer deadline_;
   std::string id_;
+  std::uint32_t connection_id_ = 0;  // given to the client; 0 before the greeting
   std::string address_ = "unknown";  // the client's IP, for limits per address
   std::string peer_ = "unknown";
   bool loopback_ = false;

@@ -106,18 +106,7 @@ class pg_relay final : public drainable {
   }
 
   // For the cancel registry: a CancelRequest also ends a review wait.
-  std::function<void()> interrupter() {
-    std::weak_ptr<hold_mailbox> weak = mailbox_;
-    auto ex = mailbox_->executor;
-    return [weak, ex] {
-      net::asio::post(ex, [weak] {
-        auto m = weak.lock();
-        if (!m || !m->alive) return;
-        m->cancel_requested = true;
-        m->wake();
-      });
-    };
-  }
+  std::function<void()> interrupter() { return interrupter_of(mailbox_); }
 
   // Shutdown: end now if nothing is in flight, else once it is answered.
   void drain() override {

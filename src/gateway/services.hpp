@@ -17,6 +17,7 @@
 #include "gateway/cancel_registry.hpp"
 #include "gateway/grant_book.hpp"
 #include "gateway/identity_service.hpp"
+#include "gateway/mysql_sessions.hpp"
 #include "gateway/net.hpp"
 #include "gateway/review_board.hpp"
 #include "identity/principal.hpp"
@@ -43,6 +44,7 @@ class services {
   const random_source& rng() const noexcept { return rng_; }
   cancel_registry& cancels() noexcept { return cancels_; }
   class admission& admission() noexcept { return admission_; }
+  class mysql_sessions& mysql_sessions() noexcept { return mysql_sessions_; }
   // TLS for the PostgreSQL listener; null when it has none.
   boost::asio::ssl::context* pg_tls() const noexcept { return pg_tls_.get(); }
 
@@ -89,6 +91,7 @@ class services {
   random_source rng_;
   cancel_registry cancels_;
   class admission admission_;
+  class mysql_sessions mysql_sessions_;
   identity::service_token_registry tokens_;
   std::unique_ptr<identity_service> oidc_;  // null without identity.oidc
   std::shared_ptr<boost::asio::ssl::context> pg_tls_;

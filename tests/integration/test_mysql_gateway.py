@@ -16,6 +16,7 @@ import os
 import shutil
 import struct
 import tempfile
+import threading
 import time
 
 import pymysql
@@ -221,6 +222,71 @@ def test_require_refuses_a_server_without_tls(tmp_path, people):
             with mysql_connect(g, people["agent"]) as c, c.cursor() as cur:
                 cur.execute("SELECT COUNT(*) FROM orders")
                 assert cur.fetchone()[0] >= 3
+
+
+def sleep_in_background(conn, seconds):
+    """Runs SELECT SLEEP(seconds) on `conn` in a thread; the returned dict gets
+    the row or the error code, and how long it took."""
+    out = {}
+
+    def run():
+        start = time.monotonic()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"SELECT SLEEP({seconds})")
+                out["row"] = cur.fetchone()
+        except pymysql.err.MySQLError as e:
+            out["error"] = e.args[0]
+        out["took"] = time.monotonic() - start
+
+    t = threading.Thread(target=run)
+    t.start()
+    time.sleep(0.7)  # the statement is running
+    return t, out
+
+
+def test_kill_query_from_a_second_connection_stops_the_statement(gw, people):
+    # What the mariadb and mysql clients send on Ctrl-C: KILL QUERY with the
+    # connection id the gateway gave them, from a new connection.
+    with mysql_connect(gw, people["agent"]) as a:
+        t, out = sleep_in_background(a, 30)
+        with mysql_connect(gw, people["agent"]) as b, b.cursor() as cur:
+            cur.execute(f"KILL QUERY {a.thread_id()}")
+        t.join(20)
+        assert out["took"] < 10, out
+        assert out.get("row") == (1,) or out.get("error") == 1317, out  # interrupted, as the server says it
+        with a.cursor() as cur:  # the session goes on
+            cur.execute("SELECT 2")
+            assert cur.fetchone() == (2,)
+    hits = audited(gw, "chatgpt-agent", lambda l: l.get("statement", "").startswith("KILL QUERY"))
+    assert hits and hits[0]["decision"] == "allow", hits
+
+
+def test_kill_names_only_the_principals_own_sessions(gw, people):
+    with mysql_connect(gw, people["agent"]) as a:
+        t, out = sleep_in_background(a, 3)
+        with mysql_connect(gw, people["other"]) as b, b.cursor() as cur:
+            with pytest.raises(pymysql.err.OperationalError) as e:
+                cur.execute(f"KILL QUERY {a.thread_id()}")
+            assert e.value.args[0] == 1142 and "no session of principal" in e.value.args[1]
+            with pytest.raises(pymysql.err.OperationalError) as e:
+                cur.execute("KILL 12345")  # no such session: the same answer
+            assert e.value.args[0] == 1142
+        t.join(20)
+        assert out.get("row") == (0,) and out["took"] >= 2.5, out  # ran to its end
+
+
+def test_kill_connection_ends_that_session(gw, people):
+    a = mysql_connect(gw, people["agent"])
+    t, out = sleep_in_background(a, 30)
+    with mysql_connect(gw, people["agent"]) as b, b.cursor() as cur:
+        cur.execute(f"KILL {a.thread_id()}")
+    t.join(20)
+    assert out["took"] < 10 and "error" in out, out
+    with pytest.raises(pymysql.err.MySQLError):
+        with a.cursor() as cur:
+            cur.execute("SELECT 1")
+    a.close()
 
 
 def test_mysql2_connects_with_its_clear_password_plugin(gw, people):

@@ -10,6 +10,7 @@ One MariaDB and one gateway (with its HTTP API) for the module."""
 import json
 import os
 import subprocess
+import threading
 import time
 
 import pymysql
@@ -144,6 +145,36 @@ def test_an_undecided_review_times_out_with_err_1142(gw, people, maria):
         cur.execute("SELECT 1")
         assert cur.fetchone() == (1,)
     assert note_of(maria, 1) != "late"
+
+
+def test_kill_query_withdraws_a_held_statement(gw, people, maria):
+    # Ctrl-C in the mariadb client while its statement waits for a reviewer.
+    sql = "UPDATE orders SET note = 'killed' WHERE id = 2"
+    with mysql_connect(gw, people["agent"]) as a:
+        out = {}
+
+        def run():
+            try:
+                with a.cursor() as cur:
+                    cur.execute(sql)
+            except pymysql.err.MySQLError as e:
+                out["error"] = e.args
+            out["done"] = time.monotonic()
+
+        t = threading.Thread(target=run)
+        t.start()
+        rid = pending_review(gw, people["alice"], sql)
+        with mysql_connect(gw, people["agent"]) as b, b.cursor() as cur:
+            cur.execute(f"KILL QUERY {a.thread_id()}")
+        t.join(10)
+        code, message = out["error"]
+        assert code == 1317 and f"review {rid} is withdrawn" in message, out
+        shown = json.loads(cli(gw, people["alice"], "review", "show", rid, "--json").stdout)
+        assert shown["state"] == "cancelled", shown
+        with a.cursor() as cur:  # the session goes on
+            cur.execute("SELECT 1")
+            assert cur.fetchone() == (1,)
+    assert note_of(maria, 2) != "killed"
 
 
 def test_a_jit_grant_makes_an_open_session_writable_then_read_only_again(gw, people, maria):
