@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -57,6 +58,7 @@ struct hold_mailbox {
   net::asio::any_io_executor executor;
   bool alive = true;                       // false once the session is gone
   bool cancel_requested = false;
+  std::uint64_t generation = 0;            // the review being waited for; older outcomes are ignored
   std::optional<review_outcome> outcome;
   net::asio::steady_timer* timer = nullptr;  // the wait to wake
 
@@ -88,11 +90,15 @@ inline expected<std::string, review_error> open_review_into(const std::shared_pt
                                                             review_board& board, review_subject subject) {
   mailbox->outcome.reset();
   mailbox->cancel_requested = false;
+  // An outcome decided just as the session gave up on it (a cancel in the
+  // gap between a decision and its notification) must not land on the wait
+  // for the next held statement.
+  const std::uint64_t generation = ++mailbox->generation;
   std::weak_ptr<hold_mailbox> weak = mailbox;
-  return board.open(std::move(subject), [weak, ex = mailbox->executor](const review_outcome& o) {
-    net::asio::post(ex, [weak, o] {
+  return board.open(std::move(subject), [weak, generation, ex = mailbox->executor](const review_outcome& o) {
+    net::asio::post(ex, [weak, generation, o] {
       auto m = weak.lock();
-      if (!m || !m->alive) return;
+      if (!m || !m->alive || m->generation != generation) return;
       m->outcome = o;
       m->wake();
     });

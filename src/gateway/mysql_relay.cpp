@@ -212,24 +212,33 @@ net::awaitable<bool> mysql_relay::on_command(bytes_view payload, net::asio::cons
 }
 
 // `KILL [QUERY|CONNECTION] id`: the id is the gateway's (the one its client
-// was given), and only a session of the same principal may be named. The
-// server gets the KILL of that session's upstream connection, on this
-// session's own (the same database user, so no privilege is needed); a
+// was given), and only a session of the same principal on the same
+// connection may be named. The server gets the KILL of that session's
+// upstream connection, on this session's own (the same server and database
+// user, so no privilege is needed); a
 // statement held for review is withdrawn. Any other id is refused as if no
 // such session existed, so that ids of other principals' sessions leak
 // nothing.
 net::awaitable<bool> mysql_relay::kill(const mysql_kill& k, std::string_view sql) {
   auto target = ctx_.svc.mysql_sessions().find(k.id);
-  if (!target || target->principal != ctx_.who.name) {
-    spdlog::warn("session {} principal={}: KILL {} names no session of this principal", ctx_.id, ctx_.who.name,
-                 k.id);
+  if (!target || target->principal != ctx_.who.name || target->connection != ctx_.conn->name) {
+    spdlog::warn("session {} principal={}: KILL {} names no session of this principal on connection {}", ctx_.id,
+                 ctx_.who.name, k.id, ctx_.conn->name);
     co_return co_await decided(
         gate_.refuse_command(sql, "KILL " + std::to_string(k.id) + ": no session of principal \"" + ctx_.who.name +
-                                      "\" has that id (a principal ends only its own statements)"),
+                                      "\" on connection \"" + ctx_.conn->name +
+                                      "\" has that id (a principal ends only its own statements, from a "
+                                      "session on the same connection)"),
         mysql::command::query, {});
   }
-  if (target->interrupt) target->interrupt();
   const mysql_verdict v = gate_.on_own_kill(sql, target->session);
+  if (!gate_.flush()) {  // recorded before anything of it takes effect
+    finish(ending(mysql_relay_end::reason::audit_failed, 1026, "HY000",
+                  "gatehouse: the audit log cannot be written (" + gate_.flush_error() +
+                      "); no statement runs unrecorded, so this session ends"));
+    co_return false;
+  }
+  if (target->interrupt) target->interrupt();
   spdlog::info("session {} principal={}: KILL {} of session {}", ctx_.id, ctx_.who.name,
                k.query ? "QUERY" : "CONNECTION", target->session);
   std::string payload;

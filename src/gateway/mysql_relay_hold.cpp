@@ -37,7 +37,7 @@ net::awaitable<bool> mysql_relay::hold(std::uint32_t slot, wire::mysql::command 
                 std::to_string(ctx_.svc.cfg().gateway.review_timeout.count()) + "s";
       break;
     case review_state::cancelled:
-      message = "gatehouse: query execution was interrupted (KILL QUERY): review " + held_review_ +
+      message = "gatehouse: query execution was interrupted (KILL): review " + held_review_ +
                 " is withdrawn and the statement did not run";
       break;
     default:

@@ -277,7 +277,7 @@ class mysql_session {
     {
       mysql_relay r(client_, up, ctx, caps_);
       r.load_grants(std::chrono::system_clock::now());
-      svc_.mysql_sessions().attach(connection_id_, {ctx.who.name, id_, up.thread_id, r.interrupter()});
+      svc_.mysql_sessions().attach(connection_id_, {ctx.who.name, ctx.conn->name, id_, up.thread_id, r.interrupter()});
       mysql::ok_packet ok;
       ok.status = static_cast<std::uint16_t>(up.status & ~mysql::status::session_state_changed);
       std::string payload;

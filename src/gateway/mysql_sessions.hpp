@@ -19,6 +19,10 @@ namespace gh::gateway {
 
 struct mysql_session_entry {
   std::string principal;
+  // The gateway connection (so the server and the database user): a KILL
+  // runs on the caller's own upstream, where another connection's thread id
+  // would name somebody else's thread.
+  std::string connection;
   std::string session;                 // the gateway's session id, for the log and the audit
   std::uint32_t upstream_thread = 0;   // the server's id of the session's upstream connection
   // Tells the session a KILL QUERY arrived (it may be holding a statement

@@ -43,7 +43,7 @@ TEST(mysql_sessions, ids_are_odd_unique_and_found_only_once_attached) {
   }
   const std::uint32_t id = *seen.begin();
   EXPECT_FALSE(reg.find(id));  // issued, not yet running
-  reg.attach(id, {"agent", "s-1", 42, {}});
+  reg.attach(id, {"agent", "shop", "s-1", 42, {}});
   ASSERT_TRUE(reg.find(id));
   EXPECT_EQ(reg.find(id)->upstream_thread, 42u);
   reg.release(id);

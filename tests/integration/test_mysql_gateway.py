@@ -276,6 +276,22 @@ def test_kill_names_only_the_principals_own_sessions(gw, people):
         assert out.get("row") == (0,) and out["took"] >= 2.5, out  # ran to its end
 
 
+def test_kill_names_only_sessions_on_the_same_connection(tmp_path, shop, people):
+    # Thread ids are the server's: a KILL sent on another connection's
+    # upstream would name somebody else's thread there.
+    rules = [{"name": "both", "principals": ["chatgpt-agent"], "connections": ["shop", "shop2"], "allow": ["read"]}]
+    conns = {"shop": shop.connection(type="mysql"), "shop2": shop.connection(type="mysql")}
+    with gateway_process(str(tmp_path), conns, [people["agent"].entry], rules, mysql=True) as g:
+        with mysql_connect(g, people["agent"]) as a:
+            t, out = sleep_in_background(a, 3)
+            with mysql_connect(g, people["agent"], database="shop2") as b, b.cursor() as cur:
+                with pytest.raises(pymysql.err.OperationalError) as e:
+                    cur.execute(f"KILL QUERY {a.thread_id()}")
+                assert e.value.args[0] == 1142 and 'on connection "shop2"' in e.value.args[1]
+            t.join(20)
+            assert out.get("row") == (0,) and out["took"] >= 2.5, out
+
+
 def test_kill_connection_ends_that_session(gw, people):
     a = mysql_connect(gw, people["agent"])
     t, out = sleep_in_background(a, 30)
