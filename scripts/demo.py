@@ -68,7 +68,16 @@ rules:
 """
 
 
+def stop_on_signal(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main():
+    # Ctrl-C and SIGTERM stop the demo and clean up, even when it was started
+    # from a shell that ignores SIGINT for background jobs (then Python sets
+    # no handler of its own, and Ctrl-C would do nothing).
+    signal.signal(signal.SIGINT, stop_on_signal)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     workdir = tempfile.mkdtemp(prefix="gatehouse-demo-")
     gw = None
     try:
