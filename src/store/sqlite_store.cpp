@@ -1,5 +1,7 @@
 #include "store/sqlite_store.hpp"
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 #include "store/event_rows.hpp"
@@ -102,9 +104,14 @@ expected<sqlite_store, std::string> sqlite_store::open(const std::string& path, 
     if (auto r = upgrade(store.db_); !r) return unexpected(path + ": " + r.error());
     // The ingester's connection: a 16 MiB page cache keeps the indexes' hot
     // pages in memory, and checkpointing every 16 MiB of WAL (not 4) makes
-    // for fewer fsyncs at the same durability (synchronous=NORMAL).
-    if (auto r = store.db_.exec("PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=4096;"); !r)
-      return unexpected(path + ": " + r.error());
+    // for fewer fsyncs at the same durability (synchronous=NORMAL). The
+    // checkpoint threshold counts pages, whose size depends on the file.
+    std::int64_t page_size = 4096;
+    if (auto ps = store.db_.prepare("PRAGMA page_size"); ps && ps->step() == SQLITE_ROW)
+      page_size = std::max<std::int64_t>(512, ps->column_int(0));
+    const std::string tuning = "PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=" +
+                               std::to_string((16 << 20) / page_size) + ";";
+    if (auto r = store.db_.exec(tuning.c_str()); !r) return unexpected(path + ": " + r.error());
     if (auto r = store.prepare_writes(); !r) return unexpected(path + ": " + r.error());
   } else {
     // Fails here, with a clear message, when the file is not an audit store.
@@ -118,8 +125,13 @@ expected<sqlite_store, std::string> sqlite_store::open(const std::string& path, 
 namespace {
 
 // INSERT INTO events(...) VALUES (?1,...,?23),(?24,...),... for `rows` rows.
+// OR ROLLBACK: a row that breaks a constraint ends the whole transaction,
+// which the ingester rolls back anyway. With the default (ABORT) SQLite must
+// be able to undo just the one statement, and for a multi-row INSERT it
+// keeps a statement journal: a temporary file that got a copy of every page
+// the INSERT touched, two write(2)s each, more than the WAL itself.
 std::string insert_sql(std::size_t rows) {
-  std::string sql = "INSERT INTO events(" + std::string(event_columns) + ") VALUES ";
+  std::string sql = "INSERT OR ROLLBACK INTO events(" + std::string(event_columns) + ") VALUES ";
   int p = 0;
   for (std::size_t r = 0; r < rows; ++r) {
     sql += r ? ",(" : "(";
