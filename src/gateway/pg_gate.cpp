@@ -1,5 +1,7 @@
 #include "gateway/pg_gate.hpp"
 
+#include <charconv>
+
 #include "gateway/services.hpp"
 #include "gateway/worker.hpp"
 #include "wire/pg/backend.hpp"
@@ -211,7 +213,9 @@ void pg_gate::record_event(std::string_view sql, std::string_view cls, std::stri
   e.rule = rule;
   e.statement_id = ctx_.id;
   e.statement_id += '/';
-  e.statement_id += std::to_string(slot);
+  char digits[16];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, slot);
+  e.statement_id.append(digits, static_cast<std::size_t>(end - digits));
   e.error.clear();
   e.ref = ref;
   e.reviewer = reviewer;
@@ -458,7 +462,11 @@ void pg_gate::on_finished(std::uint32_t slot) {
       e.tables.clear();
       e.decision = s.error.empty() ? "ok" : "error";
       e.rule.clear();
-      e.ref = ctx_.id + "/" + std::to_string(s.id);
+      e.ref.assign(ctx_.id);  // "<session>/<n>", in the scratch event's own capacity
+      e.ref += '/';
+      char digits[16];
+      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, s.id);
+      e.ref.append(digits, static_cast<std::size_t>(end - digits));
       e.statement_id.clear();
       e.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - s.start).count();
