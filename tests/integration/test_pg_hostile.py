@@ -102,8 +102,9 @@ def test_client_vanishing_mid_copy_leaves_nothing_half_done(gateway, tokens, pg)
 
 
 def test_audit_store_full_means_refused_not_unrecorded(tmp_path, app, tokens, pg):
-    # The gateway may write at most ~300 KiB of files: the journal fills, and
-    # statements are refused (58030) instead of running unrecorded.
+    # No file the gateway writes may grow past ~1 MB: the journal fills, and
+    # statements are refused (58030) instead of running unrecorded. (The
+    # store's fresh WAL alone is ~400 KiB: its schema in 16 KiB pages.)
     wrapper_env = dict(os.environ)
     from harness import free_port, gatehouse_bin, wait_listening, write_config
     port = free_port()
@@ -111,7 +112,7 @@ def test_audit_store_full_means_refused_not_unrecorded(tmp_path, app, tokens, pg
                        STANDARD_RULES)
     log_path = str(tmp_path / "gatehouse.log")
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen(["prlimit", "--fsize=300000", gatehouse_bin, "gateway", "--config", cfg],
+        proc = subprocess.Popen(["prlimit", "--fsize=1000000", gatehouse_bin, "gateway", "--config", cfg],
                                 stdout=log, stderr=subprocess.STDOUT, env=wrapper_env)
     try:
         wait_listening(port, proc, log_path)
