@@ -114,7 +114,7 @@ def callgrind_threads(prefix):
                     total = int(line.split()[1])
                 elif "ingester::run" in line:
                     role = "ingest"
-                elif role == "other" and ("pg_relay" in line or "accept_loop" in line):
+                elif role == "other" and ("pg_relay" in line or "mysql_relay" in line or "accept_loop" in line):
                     role = "io"
         out[role] = out.get(role, 0) + total
     return out

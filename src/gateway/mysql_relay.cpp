@@ -160,7 +160,8 @@ net::awaitable<bool> mysql_relay::on_command(bytes_view payload, net::asio::cons
     case mysql::command_handling::refuse:
       co_return co_await refuse_command(*c, refusal_of(*c));
     case mysql::command_handling::classify: {
-      if (!co_await apply_grant_changes()) co_return false;
+      if (auto e = grant_change(); e != grant_effect::none)
+        if (!co_await apply_grant_change(e)) co_return false;
       if (*c == mysql::command::query) {
         auto q = mysql::decode_query(payload);
         if (q)
@@ -176,20 +177,23 @@ net::awaitable<bool> mysql_relay::on_command(bytes_view payload, net::asio::cons
   gate_.expect_nothing();
   switch (*c) {
     case mysql::command::init_db: {
-      if (!co_await apply_grant_changes()) co_return false;
+      if (auto e = grant_change(); e != grant_effect::none)
+        if (!co_await apply_grant_change(e)) co_return false;
       auto db = mysql::decode_init_db(payload);
       co_return co_await decided(gate_.on_init_db(db ? *db : std::string_view()), *c, raw);
     }
     case mysql::command::field_list: {
       auto fl = mysql::decode_field_list(payload);
       if (!fl) co_return co_await refuse_command(*c, "malformed COM_FIELD_LIST");
-      if (!co_await apply_grant_changes()) co_return false;
+      if (auto e = grant_change(); e != grant_effect::none)
+        if (!co_await apply_grant_change(e)) co_return false;
       co_return co_await decided(gate_.on_field_list(fl->table), *c, raw);
     }
     case mysql::command::stmt_execute: {
       auto e = mysql::decode_stmt_execute(payload);
       if (!e) co_return co_await refuse_command(*c, "malformed COM_STMT_EXECUTE");
-      if (!co_await apply_grant_changes()) co_return false;
+      if (auto e = grant_change(); e != grant_effect::none)
+        if (!co_await apply_grant_change(e)) co_return false;
       co_return co_await decided(gate_.on_execute(e->statement_id), *c, raw);
     }
     case mysql::command::stmt_close:
@@ -265,7 +269,9 @@ net::awaitable<bool> mysql_relay::decided(mysql_verdict v, mysql::command c, net
   }
   // A prepare runs nothing: one that needs review is prepared, and each of its executes is held.
   if (v.outcome == policy::verdict::review && c != mysql::command::stmt_prepare) co_return co_await hold(v.slot, c, raw);
-  if (!co_await forward(raw)) co_return false;
+  net::asio::const_buffer rest;
+  if (!forward_now(raw, rest)) co_return false;
+  if (rest.size() > 0 && !co_await forward_rest(rest)) co_return false;
   co_return co_await relay_response(c, v.slot, {});
 }
 
@@ -276,9 +282,7 @@ net::awaitable<bool> mysql_relay::refuse_command(mysql::command c, std::string_v
 
 // Changed grants apply before the next statement is decided: the upstream's
 // read-only state follows them, and a session only a grant allowed ends.
-net::awaitable<bool> mysql_relay::apply_grant_changes() {
-  const grant_effect e = gate_.refresh_grants(std::chrono::system_clock::now());
-  if (e == grant_effect::none) co_return true;
+net::awaitable<bool> mysql_relay::apply_grant_change(grant_effect e) {
   if (e == grant_effect::access_ended) {
     finish(ending(mysql_relay_end::reason::access_ended, 1045, "28000",
                   "gatehouse: the grant that allowed principal \"" + ctx_.who.name + "\" on connection \"" +
@@ -302,20 +306,43 @@ net::awaitable<bool> mysql_relay::apply_grant_changes() {
   co_return true;
 }
 
-// Makes the events durable, then writes to the server.
-net::awaitable<bool> mysql_relay::forward(net::asio::const_buffer raw) {
+// Makes the events durable, then writes to the server what it takes at
+// once; `rest` is what is left for forward_rest (nearly always nothing). A
+// plain function, so that the common case costs no coroutine frame.
+bool mysql_relay::forward_now(net::asio::const_buffer raw, net::asio::const_buffer& rest) {
   if (!gate_.flush()) {
     finish(ending(mysql_relay_end::reason::audit_failed, 1026, "HY000",
                   "gatehouse: the audit log cannot be written (" + gate_.flush_error() +
                       "); no statement runs unrecorded, so this session ends"));
-    co_return false;
+    return false;
   }
-  if (auto ec = co_await server_.write(raw)) {
-    finish(ending(mysql_relay_end::reason::server_closed, 2013, "HY000",
-                  "gatehouse: lost the connection to the database behind connection \"" + ctx_.conn->name + "\""));
+  net::error_code ec;
+  rest = server_.write_now(raw, ec);
+  if (ec) {
+    server_lost();
+    return false;
+  }
+  return true;
+}
+
+net::awaitable<bool> mysql_relay::forward_rest(net::asio::const_buffer rest) {
+  if (rest.size() == 0) co_return true;
+  if (auto ec = co_await server_.write(rest)) {
+    server_lost();
     co_return false;
   }
   co_return true;
+}
+
+net::awaitable<bool> mysql_relay::forward(net::asio::const_buffer raw) {
+  net::asio::const_buffer rest;
+  if (!forward_now(raw, rest)) co_return false;
+  co_return co_await forward_rest(rest);
+}
+
+void mysql_relay::server_lost() {
+  finish(ending(mysql_relay_end::reason::server_closed, 2013, "HY000",
+                "gatehouse: lost the connection to the database behind connection \"" + ctx_.conn->name + "\""));
 }
 
 // The gateway's own answer to the command in flight.

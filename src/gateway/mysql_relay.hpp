@@ -67,9 +67,16 @@ class mysql_relay final : public drainable {
   net::awaitable<bool> on_command(bytes_view payload, net::asio::const_buffer raw);
   net::awaitable<bool> decided(mysql_verdict v, wire::mysql::command c, net::asio::const_buffer raw);
   net::awaitable<bool> refuse_command(wire::mysql::command c, std::string_view why);
-  net::awaitable<bool> apply_grant_changes();
+  // Changed grants apply before the next statement is decided. Most of the
+  // time nothing changed, and then no coroutine runs:
+  // the callers await apply_grant_change only when grant_change() says so.
+  grant_effect grant_change() { return gate_.refresh_grants(std::chrono::system_clock::now()); }
+  net::awaitable<bool> apply_grant_change(grant_effect e);
   net::awaitable<bool> kill(const mysql_kill& k, std::string_view sql);
   net::awaitable<bool> forward(net::asio::const_buffer raw);
+  bool forward_now(net::asio::const_buffer raw, net::asio::const_buffer& rest);
+  net::awaitable<bool> forward_rest(net::asio::const_buffer rest);
+  void server_lost();
   net::awaitable<bool> reply_error(const wire::mysql::error_reply& err);
   void finish(mysql_relay_end why);
   mysql_relay_end ending(mysql_relay_end::reason why, std::uint16_t code, std::string sqlstate, std::string message);

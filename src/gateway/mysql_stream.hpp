@@ -56,6 +56,25 @@ class mysql_stream {
                         : co_await plain_.async_read_some(into, net::use_nothrow);
     co_return std::pair{ec, n};
   }
+  // The socket's or the TLS stream's own read, for a caller that awaits it
+  // directly (the relay's hot path: no coroutine frame of read_some's own).
+  net::tcp::socket* plain() noexcept { return tls_ ? nullptr : &plain_; }
+  net::asio::ssl::stream<net::tcp::socket>* tls_stream() noexcept { return tls_ ? &*tls_ : nullptr; }
+
+  // Writes what a plain socket takes now, without waiting, and returns the
+  // rest for write(): most writes end here, with no operation through the
+  // io_context. Over TLS nothing is written here.
+  net::asio::const_buffer write_now(net::asio::const_buffer bytes, net::error_code& ec) {
+    if (tls_ || bytes.size() == 0) return bytes;
+    if (!non_blocking_) {
+      plain_.non_blocking(true, ec);
+      if (ec) return bytes;
+      non_blocking_ = true;
+    }
+    std::size_t n = plain_.write_some(bytes, ec);
+    if (ec == net::asio::error::would_block || ec == net::asio::error::try_again) ec.clear();
+    return ec ? bytes : bytes + n;
+  }
 
   net::awaitable<net::error_code> write(net::asio::const_buffer bytes) {
     auto [ec, n] = tls_ ? co_await net::asio::async_write(*tls_, bytes, net::use_nothrow)
@@ -78,6 +97,7 @@ class mysql_stream {
 
  private:
   net::tcp::socket plain_;  // moved into tls_ when TLS starts
+  bool non_blocking_ = false;  // plain_ set non-blocking by write_now
   std::optional<net::asio::ssl::stream<net::tcp::socket>> tls_;
 };
 
