@@ -160,8 +160,8 @@ net::awaitable<bool> mysql_relay::on_command(bytes_view payload, net::asio::cons
     case mysql::command_handling::refuse:
       co_return co_await refuse_command(*c, refusal_of(*c));
     case mysql::command_handling::classify: {
-      if (auto e = grant_change(); e != grant_effect::none)
-        if (!co_await apply_grant_change(e)) co_return false;
+      if (auto g = grant_change(); g != grant_effect::none)
+        if (!co_await apply_grant_change(g)) co_return false;
       if (*c == mysql::command::query) {
         auto q = mysql::decode_query(payload);
         if (q)
@@ -177,23 +177,23 @@ net::awaitable<bool> mysql_relay::on_command(bytes_view payload, net::asio::cons
   gate_.expect_nothing();
   switch (*c) {
     case mysql::command::init_db: {
-      if (auto e = grant_change(); e != grant_effect::none)
-        if (!co_await apply_grant_change(e)) co_return false;
+      if (auto g = grant_change(); g != grant_effect::none)
+        if (!co_await apply_grant_change(g)) co_return false;
       auto db = mysql::decode_init_db(payload);
       co_return co_await decided(gate_.on_init_db(db ? *db : std::string_view()), *c, raw);
     }
     case mysql::command::field_list: {
       auto fl = mysql::decode_field_list(payload);
       if (!fl) co_return co_await refuse_command(*c, "malformed COM_FIELD_LIST");
-      if (auto e = grant_change(); e != grant_effect::none)
-        if (!co_await apply_grant_change(e)) co_return false;
+      if (auto g = grant_change(); g != grant_effect::none)
+        if (!co_await apply_grant_change(g)) co_return false;
       co_return co_await decided(gate_.on_field_list(fl->table), *c, raw);
     }
     case mysql::command::stmt_execute: {
       auto e = mysql::decode_stmt_execute(payload);
       if (!e) co_return co_await refuse_command(*c, "malformed COM_STMT_EXECUTE");
-      if (auto e = grant_change(); e != grant_effect::none)
-        if (!co_await apply_grant_change(e)) co_return false;
+      if (auto g = grant_change(); g != grant_effect::none)
+        if (!co_await apply_grant_change(g)) co_return false;
       co_return co_await decided(gate_.on_execute(e->statement_id), *c, raw);
     }
     case mysql::command::stmt_close:
@@ -270,8 +270,12 @@ net::awaitable<bool> mysql_relay::decided(mysql_verdict v, mysql::command c, net
   // A prepare runs nothing: one that needs review is prepared, and each of its executes is held.
   if (v.outcome == policy::verdict::review && c != mysql::command::stmt_prepare) co_return co_await hold(v.slot, c, raw);
   net::asio::const_buffer rest;
-  if (!forward_now(raw, rest)) co_return false;
-  if (rest.size() > 0 && !co_await forward_rest(rest)) co_return false;
+  bool sent = forward_now(raw, rest);
+  if (sent && rest.size() > 0) sent = co_await forward_rest(rest);
+  if (!sent) {  // recorded, and perhaps not run: the outcome says so
+    if (v.slot) gate_.on_finished(v.slot, -1, "the statement may not have reached the database: the session ended");
+    co_return false;
+  }
   co_return co_await relay_response(c, v.slot, {});
 }
 

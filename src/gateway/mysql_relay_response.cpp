@@ -119,9 +119,11 @@ net::awaitable<bool> mysql_relay::relay_response(mysql::command c, std::uint32_t
         net::error_code wec;
         const auto rest = client_.write_now(bytes, wec);
         if (!wec && rest.size() > 0) wec = co_await client_.write(rest);
-        if (wec) {
+        if (wec) {  // the statement ran: its outcome is still recorded, below
           finish({mysql_relay_end::reason::client_closed, {}, {}});
-          co_return false;
+          r.error = "the client's connection was lost before the whole answer reached it";
+          sin_.consume(pos);
+          break;
         }
       }
       sin_.consume(pos);

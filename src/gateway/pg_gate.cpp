@@ -478,6 +478,16 @@ void pg_gate::on_finished(std::uint32_t slot) {
   }
 }
 
+void pg_gate::on_session_end(std::string_view why) {
+  while (!slots_.empty()) {
+    slot_state& s = slots_.front();
+    if (s.error.empty()) s.error.assign(why.data(), why.size());
+    // Refused statements never ran; held ones have their review's events.
+    if (s.refusal.empty() && s.held_sql.empty()) on_finished(s.id);
+    else slots_.pop_front();
+  }
+}
+
 bool pg_gate::flush() { return ctx_.w.audit().flush(); }
 
 std::string pg_gate::flush_error() const { return ctx_.w.audit().last_error(); }

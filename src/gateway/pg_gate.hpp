@@ -71,6 +71,11 @@ class pg_gate {
   void on_error(std::uint32_t slot, std::string_view sqlstate, std::string_view message);
   void on_ready(char tx_status);
   void on_finished(std::uint32_t slot);
+  // The session ends with statements still in flight (the client or the
+  // server went away mid-answer): each that was forwarded gets an outcome
+  // saying so, so that no statement the database may have run is left
+  // without one.
+  void on_session_end(std::string_view why);
 
   // Makes every event appended so far durable to the OS; false: refuse.
   bool flush();

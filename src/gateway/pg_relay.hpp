@@ -102,6 +102,11 @@ class pg_relay final : public drainable {
   net::awaitable<relay_end> run() {
     using namespace net::asio::experimental::awaitable_operators;
     co_await (client_to_server() && server_to_client() && watch_expiry());
+    gate_.on_session_end(end_.why == relay_end::reason::client_closed
+                             ? "the client's connection closed before the statement's end was seen"
+                         : end_.why == relay_end::reason::server_closed
+                             ? "the connection to the database was lost before the statement's end was seen"
+                             : "the session ended before the statement's end was seen");
     co_return end_;
   }
 

@@ -61,7 +61,8 @@ class sqlite_store {
   void rollback() noexcept;
   // The rows, in order: rows_per_insert at a time with one statement while
   // that many are left (its cursors stay on the b-trees' last pages from row
-  // to row), the rest one by one.
+  // to row), the rest one by one. After an error the transaction may be gone
+  // (OR ROLLBACK) or may hold part of the rows: the caller calls rollback().
   expected<void, std::string> insert_events(std::span<const event_row> rows);
   expected<void, std::string> set_offset(std::string_view file, std::uint64_t offset);
   expected<void, std::string> delete_offset(std::string_view file);

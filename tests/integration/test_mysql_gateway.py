@@ -262,6 +262,25 @@ def test_kill_query_from_a_second_connection_stops_the_statement(gw, people):
     assert hits and hits[0]["decision"] == "allow", hits
 
 
+def test_a_client_gone_before_its_answer_still_gets_the_statements_outcome_recorded(gw, people):
+    # The statement ran; the client vanished while its 20 MB answer was on the
+    # way. The audit keeps the statement with an outcome saying so.
+    import socket
+    from pymysql.constants import COMMAND
+    marker = f"gone-{time.monotonic_ns()}"
+    c = mysql_connect(gw, people["agent"])
+    c._execute_command(COMMAND.COM_QUERY, f"SELECT REPEAT('x', 100000), '{marker}' FROM seq_1_to_200")
+    c._sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # a reset, not a FIN
+    os.close(c._sock.detach())  # PyMySQL's reader keeps the socket object: close the descriptor itself
+    hits = audited(gw, "chatgpt-agent", lambda l: marker in l.get("statement", "") and l.get("outcome"), timeout=20)
+    assert hits, audit_lines(gw, "--principal", "chatgpt-agent")[-3:]
+    assert hits[0]["decision"] == "allow"
+    assert hits[0]["outcome"] == "error" and "client's connection was lost" in hits[0]["error"], hits[0]
+    with mysql_connect(gw, people["agent"]) as c2, c2.cursor() as cur:  # nothing else disturbed
+        cur.execute("SELECT 1")
+        assert cur.fetchone() == (1,)
+
+
 def test_kill_names_only_the_principals_own_sessions(gw, people):
     with mysql_connect(gw, people["agent"]) as a:
         t, out = sleep_in_background(a, 3)

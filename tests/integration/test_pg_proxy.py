@@ -267,6 +267,28 @@ def test_audit_search_shows_the_principals_statements(gateway, tokens):
     assert all(l["principal"] == "chatgpt-agent" for l in lines)
 
 
+def test_a_client_gone_before_its_answer_still_gets_the_statements_outcome_recorded(gateway, tokens):
+    # The statement ran; the client vanished (a reset) while its ~20 MB answer
+    # was on the way. The audit keeps the statement with an outcome saying so.
+    from rawpg import raw_session
+    marker = f"gone-{time.monotonic_ns()}"
+    s = raw_session(gateway.port, "chatgpt-agent", tokens["agent"].value)
+    s.send(b"Q", f"SELECT repeat('x', 100000), '{marker}' FROM generate_series(1, 200)".encode() + b"\0")
+    s.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+    hit = []
+    deadline = time.monotonic() + 20
+    while not hit and time.monotonic() < deadline:
+        hit = [l for l in audit_lines(gateway, "--principal", "chatgpt-agent")
+               if marker in l["statement"] and l.get("outcome")]
+        time.sleep(0.1)
+    assert hit, audit_lines(gateway, "--principal", "chatgpt-agent")[-3:]
+    assert hit[0]["decision"] == "allow"
+    assert hit[0]["outcome"] == "error" and "client's connection closed" in hit[0]["error"], hit[0]
+    with connect(gateway, tokens["agent"]) as c:  # nothing else disturbed
+        assert c.execute("SELECT 1").fetchone() == (1,)
+
+
 def test_audit_verify_passes_then_catches_an_edit(tmp_path, app, tokens):
     from harness import gateway_process
     from conftest import STANDARD_RULES
