@@ -1,7 +1,5 @@
 #include "gateway/mysql_io.hpp"
 
-#include <tuple>
-
 #include "wire/mysql/constants.hpp"
 #include "wire/mysql/payload.hpp"
 
@@ -18,13 +16,7 @@ net::awaitable<expected<mysql::message_frame, mysql_read_error>> read_mysql_mess
     if (f.status == mysql::frame_status::ready) co_return f;
     if (f.status == mysql::frame_status::error) co_return unexpected(mysql_read_error::malformed);
     if (!buf.make_room(limit)) co_return unexpected(mysql_read_error::malformed);
-    net::error_code ec;
-    std::size_t n = 0;
-    const auto into = net::asio::buffer(buf.write_ptr(), buf.write_space());
-    if (auto* plain = s.plain())  // the stream's own read, without a frame of read_some's
-      std::tie(ec, n) = co_await plain->async_read_some(into, net::use_nothrow);
-    else
-      std::tie(ec, n) = co_await s.tls_stream()->async_read_some(into, net::use_nothrow);
+    auto [ec, n] = co_await s.read_some(net::asio::buffer(buf.write_ptr(), buf.write_space()));
     if (ec) co_return unexpected(mysql_read_error::closed);
     buf.commit(n);
   }

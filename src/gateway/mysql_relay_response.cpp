@@ -1,8 +1,6 @@
 // Following the server's answer to one command (mysql_relay.hpp).
 #include <spdlog/spdlog.h>
 
-#include <tuple>
-
 #include "gateway/mysql_relay.hpp"
 #include "gateway/mysql_io.hpp"
 #include "wire/mysql/framing.hpp"
@@ -140,13 +138,7 @@ net::awaitable<bool> mysql_relay::relay_response(mysql::command c, std::uint32_t
       r.fatal = true;
       break;
     }
-    net::error_code ec;
-    std::size_t n = 0;
-    const auto into = net::asio::buffer(sin_.write_ptr(), sin_.write_space());
-    if (auto* plain = server_.plain())  // the stream's own read, without a frame of read_some's
-      std::tie(ec, n) = co_await plain->async_read_some(into, net::use_nothrow);
-    else
-      std::tie(ec, n) = co_await server_.tls_stream()->async_read_some(into, net::use_nothrow);
+    auto [ec, n] = co_await server_.read_some(net::asio::buffer(sin_.write_ptr(), sin_.write_space()));
     if (ec) {
       if (!stopping_)
         finish(ending(mysql_relay_end::reason::server_closed, 2013, "HY000",

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "connector/tls.hpp"
@@ -51,15 +52,12 @@ class mysql_stream {
   std::string tls_failure(const net::error_code& ec) { return tls_ ? connector::handshake_failure(*tls_, ec) : ec.message(); }
   bool certificate_refused() { return tls_ && connector::certificate_refused(*tls_); }
 
-  net::awaitable<std::pair<net::error_code, std::size_t>> read_some(net::asio::mutable_buffer into) {
-    auto [ec, n] = tls_ ? co_await tls_->async_read_some(into, net::use_nothrow)
-                        : co_await plain_.async_read_some(into, net::use_nothrow);
-    co_return std::pair{ec, n};
+  // The socket's or the TLS stream's own read operation, handed to the
+  // caller to await: a plain function, so no coroutine frame of its own.
+  net::awaitable<std::tuple<net::error_code, std::size_t>> read_some(net::asio::mutable_buffer into) {
+    if (tls_) return tls_->async_read_some(into, net::use_nothrow);
+    return plain_.async_read_some(into, net::use_nothrow);
   }
-  // The socket's or the TLS stream's own read, for a caller that awaits it
-  // directly (the relay's hot path: no coroutine frame of read_some's own).
-  net::tcp::socket* plain() noexcept { return tls_ ? nullptr : &plain_; }
-  net::asio::ssl::stream<net::tcp::socket>* tls_stream() noexcept { return tls_ ? &*tls_ : nullptr; }
 
   // Writes what a plain socket takes now, without waiting, and returns the
   // rest for write(): most writes end here, with no operation through the
