@@ -69,9 +69,7 @@ class mysql_stream {
       if (ec) return bytes;
       non_blocking_ = true;
     }
-    std::size_t n = plain_.write_some(bytes, ec);
-    if (ec == net::asio::error::would_block || ec == net::asio::error::try_again) ec.clear();
-    return ec ? bytes : bytes + n;
+    return net::write_now(plain_, bytes, ec);
   }
 
   net::awaitable<net::error_code> write(net::asio::const_buffer bytes) {

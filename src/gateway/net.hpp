@@ -23,4 +23,14 @@ using awaitable = asio::awaitable<T>;
 // reset, cancellation) are not exceptions (STYLE.md §10).
 inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
+// Writes what a non-blocking socket takes now and returns the rest, for an
+// async_write; `ec` is set only for a real error (not for a full buffer).
+// The relays write this way: no operation through the io_context and no
+// coroutine resumed per write in the common case.
+inline asio::const_buffer write_now(tcp::socket& s, asio::const_buffer bytes, error_code& ec) {
+  std::size_t n = s.write_some(bytes, ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) ec.clear();
+  return ec ? bytes : bytes + n;
+}
+
 }  // namespace gh::net

@@ -195,6 +195,15 @@ gate_verdict pg_gate::record(std::string_view sql, const sql::classification& cl
   return v;
 }
 
+// "<session>/<n>" into `out`, reusing its capacity (no allocation per statement).
+void pg_gate::set_statement_id(std::string& out, std::uint32_t slot) const {
+  out.assign(ctx_.id);
+  out += '/';
+  char digits[16];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, slot);
+  out.append(digits, static_cast<std::size_t>(end - digits));
+}
+
 void pg_gate::record_event(std::string_view sql, std::string_view cls, std::string_view decision,
                            std::string_view rule, std::uint32_t slot, std::string_view reviewer,
                            std::string_view ref) {
@@ -211,11 +220,7 @@ void pg_gate::record_event(std::string_view sql, std::string_view cls, std::stri
   }
   e.decision = decision;
   e.rule = rule;
-  e.statement_id = ctx_.id;
-  e.statement_id += '/';
-  char digits[16];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, slot);
-  e.statement_id.append(digits, static_cast<std::size_t>(end - digits));
+  set_statement_id(e.statement_id, slot);
   e.error.clear();
   e.ref = ref;
   e.reviewer = reviewer;
@@ -462,11 +467,7 @@ void pg_gate::on_finished(std::uint32_t slot) {
       e.tables.clear();
       e.decision = s.error.empty() ? "ok" : "error";
       e.rule.clear();
-      e.ref.assign(ctx_.id);  // "<session>/<n>", in the scratch event's own capacity
-      e.ref += '/';
-      char digits[16];
-      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, s.id);
-      e.ref.append(digits, static_cast<std::size_t>(end - digits));
+      set_statement_id(e.ref, s.id);
       e.statement_id.clear();
       e.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - s.start).count();

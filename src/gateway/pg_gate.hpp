@@ -149,6 +149,7 @@ class pg_gate {
   std::unordered_map<std::string, std::string> portals_;  // portal -> statement name
   std::deque<slot_state> slots_;
   std::uint32_t next_slot_ = 1;
+  void set_statement_id(std::string& out, std::uint32_t slot) const;
   void record_event(std::string_view sql, std::string_view cls, std::string_view decision,
                     std::string_view rule, std::uint32_t slot, std::string_view reviewer,
                     std::string_view ref);

@@ -161,9 +161,7 @@ class pg_relay final : public drainable {
   template <class Stream>
   static net::asio::const_buffer write_now(Stream& s, net::asio::const_buffer bytes, net::error_code& ec) {
     if constexpr (std::is_same_v<Stream, net::tcp::socket>) {
-      std::size_t n = s.write_some(bytes, ec);
-      if (ec == net::asio::error::would_block || ec == net::asio::error::try_again) ec.clear();
-      return bytes + n;
+      return net::write_now(s, bytes, ec);
     } else {
       return bytes;
     }
