@@ -79,4 +79,9 @@ bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+void secure_clear(std::string& secret) noexcept {
+  OPENSSL_cleanse(secret.data(), secret.size());
+  secret.clear();
+}
+
 }  // namespace gh

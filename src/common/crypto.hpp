@@ -15,4 +15,7 @@ std::string pbkdf2_sha256(std::string_view password, std::string_view salt, int 
 // Compares in time that depends only on the lengths, never on where they differ.
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
+// Overwrites a secret's bytes (in a way the compiler keeps), then empties it.
+void secure_clear(std::string& secret) noexcept;
+
 }  // namespace gh

@@ -103,6 +103,7 @@ net::awaitable<void> data_session::serve(tls_stream& gw) {
   s.database = c.database;
   s.read_only = req_.read_only;
   s.tls = c.tls;
+  s.scram_keys = &rt_.scram_keys;
   // The gateway answers its client within limits.auth_timeout; a login
   // still going long after that only holds a database connection.
   s.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

@@ -16,6 +16,7 @@
 #include "store/journal.hpp"
 #include "store/journal_files.hpp"
 #include "store/review_store.hpp"
+#include "wire/pg/scram.hpp"
 
 #ifndef GH_VERSION
 #define GH_VERSION "unknown"
@@ -198,6 +199,9 @@ std::string control_plane::metrics_text() const {
     m.webhook_failed = s.failed;
     m.webhook_dropped = s.dropped;
   }
+  auto scram = svc_.scram_keys().stats();
+  m.scram_keys_derived = scram.derived;
+  m.scram_keys_reused = scram.reused;
   return http::render_metrics(m);
 }
 

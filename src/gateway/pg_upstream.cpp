@@ -207,7 +207,7 @@ net::awaitable<expected<void, upstream_failure>> start_session(Stream& stream, c
             bool has_scram = false;
             for (auto m : pg::sasl_mechanisms(a->data)) has_scram |= (m == "SCRAM-SHA-256");
             if (!has_scram) co_return unexpected(lost("the server offers no SASL mechanism the gateway speaks"));
-            scram.emplace(s.password, rng);
+            scram.emplace(s.password, rng, s.scram_keys);
             pg::encode_sasl_initial(reply, "SCRAM-SHA-256", scram->client_first());
             break;
           }

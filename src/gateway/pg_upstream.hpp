@@ -18,6 +18,10 @@
 #include "gateway/cancel_registry.hpp"
 #include "gateway/net.hpp"
 
+namespace gh::wire::pg {
+class scram_key_cache;
+}
+
 namespace gh::gateway {
 
 struct upstream_settings {
@@ -31,6 +35,7 @@ struct upstream_settings {
   std::chrono::milliseconds connect_timeout{5000};  // to connect, and again for the TLS handshake
   config::upstream_tls tls = config::upstream_tls::disable;
   net::asio::ssl::context* tls_context = nullptr;     // make_database_tls(tls, ...); null for disable
+  wire::pg::scram_key_cache* scram_keys = nullptr;    // SCRAM keys kept across logins; null: derived each time
   // When the login (after connect and TLS) must be over.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };

@@ -32,6 +32,10 @@ namespace gh::connector {
 class hub;
 }
 
+namespace gh::wire::pg {
+class scram_key_cache;
+}
+
 namespace gh::gateway {
 
 class services {
@@ -43,6 +47,8 @@ class services {
   const config::config& cfg() const noexcept { return cfg_; }
   const random_source& rng() const noexcept { return rng_; }
   cancel_registry& cancels() noexcept { return cancels_; }
+  // SCRAM keys of the databases' logins, kept across sessions (thread-safe).
+  wire::pg::scram_key_cache& scram_keys() noexcept { return *scram_keys_; }
   class admission& admission() noexcept { return admission_; }
   class mysql_sessions& mysql_sessions() noexcept { return mysql_sessions_; }
   // TLS for the PostgreSQL listener; null when it has none.
@@ -90,6 +96,7 @@ class services {
   std::atomic<std::uint32_t> sessions_admitted_{0};
   random_source rng_;
   cancel_registry cancels_;
+  std::unique_ptr<wire::pg::scram_key_cache> scram_keys_;
   class admission admission_;
   class mysql_sessions mysql_sessions_;
   identity::service_token_registry tokens_;

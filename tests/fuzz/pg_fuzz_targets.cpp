@@ -168,6 +168,10 @@ std::string_view pg_scram(bytes_view in) {
   // seed from tests/wire/pg/stream_be_scram_login.hex completes a login.
   const std::string nonce = "zd08PbSu+zld8Hqrjn0Tlkqu";
   scram_client client("pencil", "", nonce);
+  // The same login through a key cache kept across inputs: it must answer
+  // every server-first exactly as the uncached client does.
+  static scram_key_cache cache(4);
+  scram_client cached("pencil", "", nonce, &cache);
   bool first_ok = false;
   return each_message(in, [&](char type, bytes_view body, std::string_view) -> std::string_view {
     if (type != be::authentication) return "";
@@ -175,6 +179,9 @@ std::string_view pg_scram(bytes_view in) {
     if (!a) return "";
     if (a->code == auth_code::sasl_continue && cheap_iterations(a->data)) {
       auto final_msg = client.on_server_first(a->data);
+      auto cached_msg = cached.on_server_first(a->data);
+      if (final_msg.has_value() != cached_msg.has_value() || (final_msg && *final_msg != *cached_msg))
+        return "the key cache changed the client-final";
       if (final_msg && !final_msg->starts_with("c=biws,r=" + nonce)) return "client-final without our nonce";
       if (final_msg && final_msg->find(",p=") == std::string::npos) return "client-final without a proof";
       first_ok = first_ok || final_msg.has_value();

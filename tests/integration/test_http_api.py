@@ -299,6 +299,48 @@ def test_health_metrics_and_bearer_tokens(tmp_path, app, people):
         assert http_get(gw.http_url + "/api/v1/reviews", people["alice"].value)[0] == 200
 
 
+def metrics(gw):
+    status, _, text = http_get(gw.http_url + "/metrics")
+    assert status == 200
+    return {line.split(" ")[0]: float(line.split(" ")[1]) for line in text.splitlines()
+            if line and not line.startswith("#")}
+
+
+def test_upstream_logins_reuse_scram_keys_until_the_salt_changes(tmp_path, pg, app, people):
+    """The PBKDF2 of a SCRAM login (~1 ms of an io thread) runs once per
+    password and salt; a password set again on the server (a new salt), or
+    changed to one the gateway does not know, is still met correctly."""
+    derived = 'gatehouse_upstream_scram_logins_total{keys="derived"}'
+    reused = 'gatehouse_upstream_scram_logins_total{keys="reused"}'
+
+    def login():
+        with psycopg.connect(gw.dsn(people["agent"]), autocommit=True) as c:
+            assert c.execute("SELECT current_user").fetchone()[0] == app.user
+
+    with start(tmp_path, app, people) as gw:
+        for _ in range(3):
+            login()
+        m = metrics(gw)
+        assert (m[derived], m[reused]) == (1, 2)
+
+        pg.psql(f"ALTER ROLE {app.user} PASSWORD '{app.password}'")  # same password, new salt
+        login()
+        login()
+        m = metrics(gw)
+        assert (m[derived], m[reused]) == (2, 3)
+
+        try:
+            pg.psql(f"ALTER ROLE {app.user} PASSWORD 'rotated-elsewhere'")
+            with pytest.raises(psycopg.OperationalError) as e:
+                login()
+            assert "connection \"app\"" in str(e.value), str(e.value)
+        finally:
+            pg.psql(f"ALTER ROLE {app.user} PASSWORD '{app.password}'")
+        login()
+        m = metrics(gw)
+        assert (m[derived], m[reused]) == (4, 3)
+
+
 def test_cli_usage(tmp_path, app, people):
     with start(tmp_path, app, people) as gw:
         r = cli(gw, people["agent"], "grant", "list", "--token", people["agent"].value)

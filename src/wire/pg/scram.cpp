@@ -42,14 +42,77 @@ constexpr int max_iterations = 10'000'000;  // a hostile server must not pin a c
 
 }  // namespace
 
-scram_client::scram_client(std::string password, const random_source& rng)
-    : scram_client(std::move(password), "", base64_encode(random_bytes(rng, 18))) {}
+scram_key_cache::~scram_key_cache() {
+  for (auto& e : entries_) {
+    secure_clear(e.k.client_key);
+    secure_clear(e.k.server_key);
+  }
+}
 
-scram_client::scram_client(std::string password, std::string_view user, std::string client_nonce)
+std::string scram_key_cache::id_of(std::string_view password, std::string_view salt, int iterations) {
+  // Lengths first: no two different triples hash the same bytes.
+  std::string in;
+  in.reserve(12 + salt.size() + password.size());
+  for (std::uint32_t v : {static_cast<std::uint32_t>(iterations), static_cast<std::uint32_t>(salt.size())})
+    for (int shift = 24; shift >= 0; shift -= 8) in += static_cast<char>((v >> shift) & 0xff);
+  in += salt;
+  in += password;
+  std::string id = sha256(in);
+  secure_clear(in);
+  return id;
+}
+
+std::optional<scram_key_cache::keys> scram_key_cache::find(std::string_view password, std::string_view salt,
+                                                           int iterations) {
+  std::string id = id_of(password, salt, iterations);
+  std::lock_guard lock(mutex_);
+  for (auto& e : entries_) {
+    if (e.id != id) continue;
+    e.used = ++clock_;
+    ++counts_.reused;
+    return e.k;
+  }
+  return std::nullopt;
+}
+
+void scram_key_cache::keep(std::string_view password, std::string_view salt, int iterations, const keys& k) {
+  std::string id = id_of(password, salt, iterations);
+  std::lock_guard lock(mutex_);
+  ++counts_.derived;
+  if (capacity_ == 0) return;
+  entry* slot = nullptr;
+  for (auto& e : entries_)
+    if (e.id == id) slot = &e;  // two logins derived the same keys at once
+  if (!slot && entries_.size() < capacity_) slot = &entries_.emplace_back();
+  if (!slot) {
+    slot = &entries_.front();
+    for (auto& e : entries_)
+      if (e.used < slot->used) slot = &e;
+  }
+  secure_clear(slot->k.client_key);
+  secure_clear(slot->k.server_key);
+  slot->id = std::move(id);
+  slot->k = k;
+  slot->used = ++clock_;
+}
+
+scram_key_cache::counts scram_key_cache::stats() const {
+  std::lock_guard lock(mutex_);
+  return counts_;
+}
+
+scram_client::scram_client(std::string password, const random_source& rng, scram_key_cache* cache)
+    : scram_client(std::move(password), "", base64_encode(random_bytes(rng, 18)), cache) {}
+
+scram_client::scram_client(std::string password, std::string_view user, std::string client_nonce,
+                           scram_key_cache* cache)
     : password_(std::move(password)),
+      cache_(cache),
       client_nonce_(std::move(client_nonce)),
       client_first_bare_("n=" + std::string(user) + ",r=" + client_nonce_),
       client_first_("n,," + client_first_bare_) {}
+
+scram_client::~scram_client() { secure_clear(password_); }
 
 expected<std::string, scram_error> scram_client::on_server_first(std::string_view server_first) {
   // RFC 5802 §5.1: a mandatory extension ("m=") we do not know ends the exchange.
@@ -69,14 +132,22 @@ expected<std::string, scram_error> scram_client::on_server_first(std::string_vie
       iterations > max_iterations)
     return unexpected(scram_error::bad_iteration_count);
 
-  std::string salted = pbkdf2_sha256(password_, *salt, iterations);
-  std::string client_key = hmac_sha256(salted, "Client Key");
-  std::string stored_key = sha256(client_key);
+  std::optional<scram_key_cache::keys> k;
+  if (cache_) k = cache_->find(password_, *salt, iterations);
+  if (!k) {
+    std::string salted = pbkdf2_sha256(password_, *salt, iterations);
+    k.emplace(scram_key_cache::keys{hmac_sha256(salted, "Client Key"), hmac_sha256(salted, "Server Key")});
+    secure_clear(salted);
+    if (cache_) cache_->keep(password_, *salt, iterations, *k);
+  }
+  std::string stored_key = sha256(k->client_key);
   std::string final_without_proof = "c=biws,r=" + std::string(nonce);
   std::string auth_message =
       client_first_bare_ + "," + std::string(server_first) + "," + final_without_proof;
-  std::string proof = xor_bytes(client_key, hmac_sha256(stored_key, auth_message));
-  expected_server_signature_ = hmac_sha256(hmac_sha256(salted, "Server Key"), auth_message);
+  std::string proof = xor_bytes(k->client_key, hmac_sha256(stored_key, auth_message));
+  expected_server_signature_ = hmac_sha256(k->server_key, auth_message);
+  secure_clear(k->client_key);
+  secure_clear(k->server_key);
   return final_without_proof + ",p=" + base64_encode(proof);
 }
 

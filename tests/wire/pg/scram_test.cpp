@@ -3,6 +3,10 @@
 // answer against Python's hashlib and the captured psql answer.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "common/encoding.hpp"
 #include "fixture.hpp"
 #include "wire/pg/backend.hpp"
@@ -139,6 +143,120 @@ TEST(pg_scram, a_server_final_before_server_first_is_refused) {
   auto r = c.on_server_final(rfc_server_final);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), scram_error::bad_server_signature);
+}
+
+// ---- the key cache --------------------------------------------------------
+
+// A server-first for the RFC client's nonce with this salt and count.
+std::string server_first_with(std::string_view salt, int iterations) {
+  return "r=" + std::string(rfc_nonce) + "srv,s=" + base64_encode(salt) + ",i=" + std::to_string(iterations);
+}
+
+std::string client_final(std::string_view password, std::string_view server_first, scram_key_cache* cache) {
+  scram_client c(std::string(password), "user", std::string(rfc_nonce), cache);
+  auto f = c.on_server_first(server_first);
+  return f ? *f : "error: " + std::string(describe(f.error()));
+}
+
+TEST(pg_scram_key_cache, a_second_login_takes_the_cached_keys_and_still_answers_the_rfc_vector) {
+  scram_key_cache cache;
+  for (int round = 0; round < 2; ++round) {
+    scram_client c("pencil", "user", std::string(rfc_nonce), &cache);
+    auto final_msg = c.on_server_first(rfc_server_first);
+    ASSERT_TRUE(final_msg) << describe(final_msg.error());
+    EXPECT_EQ(*final_msg, rfc_client_final) << "round " << round;
+    EXPECT_TRUE(c.on_server_final(rfc_server_final)) << "round " << round;
+  }
+  EXPECT_EQ(cache.stats().derived, 1u);
+  EXPECT_EQ(cache.stats().reused, 1u);
+}
+
+TEST(pg_scram_key_cache, keys_are_reused_only_for_the_same_password_salt_and_count) {
+  scram_key_cache cache;
+  const std::string first = server_first_with("salt-one", 1000);
+  const std::string reference = client_final("pencil", first, nullptr);
+  EXPECT_EQ(client_final("pencil", first, &cache), reference);
+  // Another password with the same salt: its own keys, not the cached ones.
+  const std::string other = client_final("pencil2", first, &cache);
+  EXPECT_NE(other, reference);
+  EXPECT_EQ(other, client_final("pencil2", first, nullptr));
+  // Another salt, another count.
+  EXPECT_EQ(client_final("pencil", server_first_with("salt-two", 1000), &cache),
+            client_final("pencil", server_first_with("salt-two", 1000), nullptr));
+  EXPECT_EQ(client_final("pencil", server_first_with("salt-one", 1001), &cache),
+            client_final("pencil", server_first_with("salt-one", 1001), nullptr));
+  EXPECT_EQ(cache.stats().derived, 4u);
+  EXPECT_EQ(cache.stats().reused, 0u);
+  // Each of the four is now found.
+  EXPECT_EQ(client_final("pencil", first, &cache), reference);
+  EXPECT_EQ(client_final("pencil2", first, &cache), other);
+  EXPECT_EQ(cache.stats().reused, 2u);
+}
+
+// Lengths are hashed with the bytes: ("ab", "c") is not ("a", "bc").
+TEST(pg_scram_key_cache, salt_and_password_boundaries_do_not_collide) {
+  scram_key_cache cache;
+  client_final("c", server_first_with("ab", 10), &cache);
+  EXPECT_EQ(client_final("bc", server_first_with("a", 10), &cache),
+            client_final("bc", server_first_with("a", 10), nullptr));
+  EXPECT_EQ(cache.stats().derived, 2u);
+  EXPECT_EQ(cache.stats().reused, 0u);
+}
+
+// A server whose keys no longer match fails the login as without a cache.
+TEST(pg_scram_key_cache, a_wrong_password_with_cached_keys_is_still_refused) {
+  scram_key_cache cache;
+  scram_client right("pencil", "user", std::string(rfc_nonce), &cache);
+  ASSERT_TRUE(right.on_server_first(rfc_server_first));
+  scram_client wrong("pencilX", "user", std::string(rfc_nonce), &cache);
+  ASSERT_TRUE(wrong.on_server_first(rfc_server_first));
+  auto r = wrong.on_server_final(rfc_server_final);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), scram_error::bad_server_signature);
+}
+
+TEST(pg_scram_key_cache, the_least_recently_used_entry_makes_room) {
+  scram_key_cache cache(2);
+  client_final("pencil", server_first_with("A", 10), &cache);
+  client_final("pencil", server_first_with("B", 10), &cache);
+  client_final("pencil", server_first_with("A", 10), &cache);  // A is now the more recent
+  client_final("pencil", server_first_with("C", 10), &cache);  // evicts B
+  EXPECT_EQ(cache.stats().derived, 3u);
+  client_final("pencil", server_first_with("A", 10), &cache);
+  client_final("pencil", server_first_with("C", 10), &cache);
+  EXPECT_EQ(cache.stats().reused, 3u);
+  client_final("pencil", server_first_with("B", 10), &cache);
+  EXPECT_EQ(cache.stats().derived, 4u);
+}
+
+// Refused before any key is needed: nothing is derived, nothing is kept.
+TEST(pg_scram_key_cache, a_refused_server_first_touches_no_key) {
+  scram_key_cache cache;
+  scram_client c("pencil", "user", std::string(rfc_nonce), &cache);
+  EXPECT_FALSE(c.on_server_first("r=someone-else,s=" + base64_encode("salt") + ",i=4096"));
+  EXPECT_FALSE(c.on_server_first(server_first_with("salt", 0)));
+  EXPECT_EQ(cache.stats().derived, 0u);
+  EXPECT_EQ(cache.stats().reused, 0u);
+}
+
+// Sessions on every io thread log in through one cache.
+TEST(pg_scram_key_cache, concurrent_logins_get_the_answers_of_uncached_ones) {
+  scram_key_cache cache(2);
+  std::vector<std::string> salts = {"s0", "s1", "s2"};
+  std::vector<std::string> expected;
+  for (const auto& salt : salts) expected.push_back(client_final("pencil", server_first_with(salt, 50), nullptr));
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 60; ++i) {
+        std::size_t k = static_cast<std::size_t>(i + t) % salts.size();
+        if (client_final("pencil", server_first_with(salts[k], 50), &cache) != expected[k]) ++wrong;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(cache.stats().derived + cache.stats().reused, 240u);
 }
 
 TEST(pg_scram, every_error_has_a_description) {
