@@ -63,7 +63,9 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
+  std::string mac(reinterpret_cast<char*>(out), len);
+  OPENSSL_cleanse(out, sizeof out);  // a MAC here may be a key (SCRAM's)
+  return mac;
 }
 
 std::string pbkdf2_sha256(std::string_view password, std::string_view salt, int iterations) {
@@ -71,7 +73,9 @@ std::string pbkdf2_sha256(std::string_view password, std::string_view salt, int 
   PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
                     reinterpret_cast<const unsigned char*>(salt.data()),
                     static_cast<int>(salt.size()), iterations, EVP_sha256(), sizeof out, out);
-  return std::string(reinterpret_cast<char*>(out), sizeof out);
+  std::string key(reinterpret_cast<char*>(out), sizeof out);
+  OPENSSL_cleanse(out, sizeof out);
+  return key;
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {

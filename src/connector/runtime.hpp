@@ -26,7 +26,7 @@ struct runtime {
   std::vector<net::asio::io_context*> ios;        // one per thread; sessions spread over them
   session_table sessions;
   std::atomic<unsigned> next_io{0};
-  wire::pg::scram_key_cache scram_keys;  // every database login of this process
+  wire::pg::scram_key_cache scram_keys{system_random()};  // every database login of this process
 
   net::asio::io_context& next() { return *ios[next_io.fetch_add(1, std::memory_order_relaxed) % ios.size()]; }
   std::string gateway() const { return cfg.gateway_host + ":" + std::to_string(cfg.gateway_port); }

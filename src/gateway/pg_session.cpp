@@ -409,7 +409,7 @@ class pg_session {
     up.read_only = ctx.read_only;
     up.tls = conn->tls;
     up.tls_context = svc_.database_tls(*conn);
-  up.scram_keys = &svc_.scram_keys();
+    up.scram_keys = &svc_.scram_keys();
     up.deadline = deadline_.expiry();  // limits.auth_timeout covers the upstream login too
     for (const auto& [k, v] : sm.params) {
       if (!passed_through(k)) continue;

@@ -196,6 +196,11 @@ net::awaitable<expected<void, upstream_failure>> start_session(Stream& stream, c
         if (!a) co_return unexpected(lost("malformed authentication request"));
         switch (a->code) {
           case pg::auth_code::ok:
+            // Once SCRAM has begun, only a server that proved it knows the
+            // password (SASLFinal) may end it: anything else could be a
+            // server in the middle that skips the proof.
+            if (scram && !scram->verified())
+              co_return unexpected(lost("the server ended SCRAM authentication without proving it knows the password"));
             break;
           case pg::auth_code::cleartext:
             pg::encode_password(reply, s.password);
@@ -207,7 +212,8 @@ net::awaitable<expected<void, upstream_failure>> start_session(Stream& stream, c
             bool has_scram = false;
             for (auto m : pg::sasl_mechanisms(a->data)) has_scram |= (m == "SCRAM-SHA-256");
             if (!has_scram) co_return unexpected(lost("the server offers no SASL mechanism the gateway speaks"));
-            scram.emplace(s.password, rng, s.scram_keys);
+            // The scope: keys are reused only for the same server and role.
+            scram.emplace(s.password, rng, s.scram_keys, endpoint_text(s) + "/" + s.user);
             pg::encode_sasl_initial(reply, "SCRAM-SHA-256", scram->client_first());
             break;
           }

@@ -39,7 +39,7 @@ services::services(config::config cfg)
     : cfg_(std::move(cfg)),
       rng_(system_random()),
       cancels_(rng_),
-      scram_keys_(std::make_unique<wire::pg::scram_key_cache>()),
+      scram_keys_(std::make_unique<wire::pg::scram_key_cache>(rng_)),
       admission_(admission_limits{cfg_.limits.max_connections_per_address, cfg_.limits.failed_logins_per_address,
                                   cfg_.limits.failed_logins_per_principal, std::chrono::seconds(60)}),
       tokens_(build_tokens(cfg_)),

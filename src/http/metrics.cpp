@@ -66,8 +66,8 @@ std::string render_metrics(const metrics_sample& m) {
   sample(out, "gatehouse_webhook_events_total", m.webhook_failed, "{result=\"failed\"}");
   sample(out, "gatehouse_webhook_events_total", m.webhook_dropped, "{result=\"dropped\"}");
   family(out, "gatehouse_upstream_scram_logins_total", "counter",
-         "Logins to PostgreSQL by SCRAM: keys derived (PBKDF2, ~1 ms of CPU each), or reused from an "
-         "earlier login with the same password, salt and iteration count.");
+         "Successful logins to PostgreSQL by SCRAM: keys derived (PBKDF2, ~1 ms of CPU each), or reused "
+         "from an earlier login to the same server and role with the same password, salt and iteration count.");
   sample(out, "gatehouse_upstream_scram_logins_total", m.scram_keys_derived, "{keys=\"derived\"}");
   sample(out, "gatehouse_upstream_scram_logins_total", m.scram_keys_reused, "{keys=\"reused\"}");
   return out;

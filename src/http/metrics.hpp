@@ -19,8 +19,8 @@ struct metrics_sample {
   std::uint64_t webhook_sent = 0;
   std::uint64_t webhook_failed = 0;   // given up after every retry
   std::uint64_t webhook_dropped = 0;  // the queue was full
-  std::uint64_t scram_keys_derived = 0;  // PostgreSQL SCRAM logins that ran PBKDF2
-  std::uint64_t scram_keys_reused = 0;   // ... that took the keys of an earlier login
+  std::uint64_t scram_keys_derived = 0;  // successful PostgreSQL SCRAM logins that ran PBKDF2
+  std::uint64_t scram_keys_reused = 0;   // ... that took the keys of an earlier one
   std::string version;
 };
 

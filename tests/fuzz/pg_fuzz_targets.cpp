@@ -1,6 +1,7 @@
 #include "pg_fuzz_targets.hpp"
 
 #include <charconv>
+#include <cstring>
 #include <string>
 #include <variant>
 
@@ -168,10 +169,13 @@ std::string_view pg_scram(bytes_view in) {
   // seed from tests/wire/pg/stream_be_scram_login.hex completes a login.
   const std::string nonce = "zd08PbSu+zld8Hqrjn0Tlkqu";
   scram_client client("pencil", "", nonce);
-  // The same login through a key cache kept across inputs: it must answer
-  // every server-first exactly as the uncached client does.
-  static scram_key_cache cache(4);
-  scram_client cached("pencil", "", nonce, &cache);
+  // The same login through a key cache: it must answer every server-first
+  // as the uncached client does, and once the server has proved itself, a
+  // second login that takes the cached keys must too.
+  random_source zeros = [](void* out, std::size_t n) { std::memset(out, 0, n); };
+  scram_key_cache cache(zeros, 2);
+  scram_client cached("pencil", "", nonce, &cache, "fuzz");
+  std::string last_first;
   bool first_ok = false;
   return each_message(in, [&](char type, bytes_view body, std::string_view) -> std::string_view {
     if (type != be::authentication) return "";
@@ -182,12 +186,25 @@ std::string_view pg_scram(bytes_view in) {
       auto cached_msg = cached.on_server_first(a->data);
       if (final_msg.has_value() != cached_msg.has_value() || (final_msg && *final_msg != *cached_msg))
         return "the key cache changed the client-final";
+      if (final_msg) last_first = std::string(a->data);
       if (final_msg && !final_msg->starts_with("c=biws,r=" + nonce)) return "client-final without our nonce";
       if (final_msg && final_msg->find(",p=") == std::string::npos) return "client-final without a proof";
       first_ok = first_ok || final_msg.has_value();
     }
-    if (a->code == auth_code::sasl_final && client.on_server_final(a->data) && !first_ok)
-      return "server-final accepted without a server-first";
+    if (a->code == auth_code::sasl_final) {
+      bool ok = client.on_server_final(a->data).has_value();
+      if (ok && !first_ok) return "server-final accepted without a server-first";
+      if (ok != cached.on_server_final(a->data).has_value()) return "the key cache changed the server-final's verdict";
+      if (ok && cache.stats().derived + cache.stats().reused == 0) return "a proved login was not counted";
+      if (ok) {
+        scram_client again("pencil", "", nonce, &cache, "fuzz");
+        scram_client plain("pencil", "", nonce);
+        auto x = again.on_server_first(last_first);
+        auto y = plain.on_server_first(last_first);
+        if (!x || !y || *x != *y) return "cached keys answered differently";
+        if (!again.on_server_final(a->data)) return "cached keys failed the server's proof";
+      }
+    }
     return "";
   });
 }

@@ -2,8 +2,10 @@
 refusal in PostgreSQL's own form, and the gateway, other sessions and the
 audit carry on."""
 
+import base64
 import os
 import signal
+import socket
 import struct
 import subprocess
 import threading
@@ -139,3 +141,85 @@ def test_audit_store_full_means_refused_not_unrecorded(tmp_path, app, tokens, pg
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_a_server_that_skips_the_scram_proof_is_not_taken_for_the_database(tmp_path, tokens):
+    # Something between the gateway and the database (tls: disable) that does
+    # not know the password: it starts SCRAM, takes the client's proof, and
+    # says AuthenticationOk without ever proving itself in a SASLFinal. The
+    # gateway must end the login there, not run the client's statements on it.
+    fake = socket.socket()
+    fake.bind(("127.0.0.1", 0))
+    fake.listen(4)
+    seen = {"queries": 0, "logins": 0}
+    stop = threading.Event()
+
+    def recv_exact(conn, n):
+        data = b""
+        while len(data) < n:
+            chunk = conn.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError("closed")
+            data += chunk
+        return data
+
+    def message(conn):
+        t = recv_exact(conn, 1)
+        (length,) = struct.unpack("!i", recv_exact(conn, 4))
+        return t, recv_exact(conn, length - 4)
+
+    def auth(code, data=b""):
+        return b"R" + struct.pack("!ii", 8 + len(data), code) + data
+
+    def serve():
+        fake.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = fake.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            conn.settimeout(10)
+            with conn:
+                try:
+                    (length,) = struct.unpack("!i", recv_exact(conn, 4))
+                    recv_exact(conn, length - 4)  # StartupMessage
+                    seen["logins"] += 1
+                    conn.sendall(auth(10, b"SCRAM-SHA-256\0\0"))
+                    _, initial = message(conn)
+                    client_first = initial[initial.index(b"n,,"):]
+                    nonce = client_first.split(b"r=", 1)[1]
+                    conn.sendall(auth(11, b"r=" + nonce + b"fake,s=" + base64.b64encode(b"salt") + b",i=4096"))
+                    message(conn)  # SASLResponse with the client's proof
+                    conn.sendall(auth(0) + b"K" + struct.pack("!iii", 12, 1, 2) + b"Z\0\0\0\5I")
+                    while True:
+                        t, _ = message(conn)
+                        if t in (b"Q", b"P"):
+                            seen["queries"] += 1
+                        if t in (b"Q", b"S"):  # answered, so that a gateway that got this far fails, not hangs
+                            err = b"SERROR\0CXX000\0Mimpostor ran it\0\0"
+                            conn.sendall(b"E" + struct.pack("!i", 4 + len(err)) + err + b"Z\0\0\0\5I")
+                except (ConnectionError, OSError):
+                    pass
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    try:
+        impostor = {"type": "postgres", "host": "127.0.0.1", "port": fake.getsockname()[1], "database": "app",
+                    "user": "app_agent", "password": "the-real-secret", "tls": "disable"}
+        with gateway_process(str(tmp_path), {"app": impostor}, [t.entry for t in tokens.values()],
+                             STANDARD_RULES) as gw:
+            with pytest.raises(psycopg.OperationalError) as e:
+                with psycopg.connect(gw.dsn(tokens["agent"]), connect_timeout=10) as c:
+                    c.execute("SELECT 1")
+            assert 'connection "app"' in str(e.value)
+            assert seen["logins"] == 1 and seen["queries"] == 0
+            log = open(gw.log_path).read()
+            assert "without proving it knows the password" in log
+            assert "the-real-secret" not in log
+            assert gw.proc.poll() is None
+    finally:
+        stop.set()
+        t.join(timeout=15)
+        fake.close()

@@ -42,41 +42,49 @@ constexpr int max_iterations = 10'000'000;  // a hostile server must not pin a c
 
 }  // namespace
 
-scram_key_cache::~scram_key_cache() {
-  for (auto& e : entries_) {
-    secure_clear(e.k.client_key);
-    secure_clear(e.k.server_key);
-  }
+scram_key_cache::keys::~keys() {
+  secure_clear(client_key);
+  secure_clear(server_key);
 }
 
-std::string scram_key_cache::id_of(std::string_view password, std::string_view salt, int iterations) {
-  // Lengths first: no two different triples hash the same bytes.
+scram_key_cache::scram_key_cache(const random_source& rng, std::size_t capacity)
+    : key_(random_bytes(rng, 32)), capacity_(capacity) {}
+
+scram_key_cache::~scram_key_cache() {
+  for (auto& e : entries_) secure_clear(e.id);
+}
+
+std::string scram_key_cache::id_of(const login& l) const {
+  // Each variable part after its length: no two logins give the same bytes.
   std::string in;
-  in.reserve(12 + salt.size() + password.size());
-  for (std::uint32_t v : {static_cast<std::uint32_t>(iterations), static_cast<std::uint32_t>(salt.size())})
-    for (int shift = 24; shift >= 0; shift -= 8) in += static_cast<char>((v >> shift) & 0xff);
-  in += salt;
-  in += password;
-  std::string id = sha256(in);
+  auto put = [&in](std::uint64_t v, int bytes) {
+    for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) in += static_cast<char>((v >> shift) & 0xff);
+  };
+  in.reserve(28 + l.scope.size() + l.salt.size() + l.password.size());
+  put(static_cast<std::uint32_t>(l.iterations), 4);
+  put(l.scope.size(), 8);
+  in += l.scope;
+  put(l.salt.size(), 8);
+  in += l.salt;
+  in += l.password;
+  std::string id = hmac_sha256(key_, in);
   secure_clear(in);
   return id;
 }
 
-std::optional<scram_key_cache::keys> scram_key_cache::find(std::string_view password, std::string_view salt,
-                                                           int iterations) {
-  std::string id = id_of(password, salt, iterations);
+std::optional<scram_key_cache::keys> scram_key_cache::find(const login& l) {
+  std::string id = id_of(l);
   std::lock_guard lock(mutex_);
   for (auto& e : entries_) {
     if (e.id != id) continue;
     e.used = ++clock_;
-    ++counts_.reused;
     return e.k;
   }
   return std::nullopt;
 }
 
-void scram_key_cache::keep(std::string_view password, std::string_view salt, int iterations, const keys& k) {
-  std::string id = id_of(password, salt, iterations);
+void scram_key_cache::keep(const login& l, const keys& k) {
+  std::string id = id_of(l);
   std::lock_guard lock(mutex_);
   ++counts_.derived;
   if (capacity_ == 0) return;
@@ -89,11 +97,16 @@ void scram_key_cache::keep(std::string_view password, std::string_view salt, int
     for (auto& e : entries_)
       if (e.used < slot->used) slot = &e;
   }
-  secure_clear(slot->k.client_key);
-  secure_clear(slot->k.server_key);
-  slot->id = std::move(id);
+  secure_clear(slot->id);
+  slot->id = id;
   slot->k = k;
   slot->used = ++clock_;
+  secure_clear(id);
+}
+
+void scram_key_cache::count_reused() {
+  std::lock_guard lock(mutex_);
+  ++counts_.reused;
 }
 
 scram_key_cache::counts scram_key_cache::stats() const {
@@ -101,13 +114,15 @@ scram_key_cache::counts scram_key_cache::stats() const {
   return counts_;
 }
 
-scram_client::scram_client(std::string password, const random_source& rng, scram_key_cache* cache)
-    : scram_client(std::move(password), "", base64_encode(random_bytes(rng, 18)), cache) {}
+scram_client::scram_client(std::string password, const random_source& rng, scram_key_cache* cache,
+                           std::string scope)
+    : scram_client(std::move(password), "", base64_encode(random_bytes(rng, 18)), cache, std::move(scope)) {}
 
 scram_client::scram_client(std::string password, std::string_view user, std::string client_nonce,
-                           scram_key_cache* cache)
+                           scram_key_cache* cache, std::string scope)
     : password_(std::move(password)),
       cache_(cache),
+      scope_(std::move(scope)),
       client_nonce_(std::move(client_nonce)),
       client_first_bare_("n=" + std::string(user) + ",r=" + client_nonce_),
       client_first_("n,," + client_first_bare_) {}
@@ -132,32 +147,47 @@ expected<std::string, scram_error> scram_client::on_server_first(std::string_vie
       iterations > max_iterations)
     return unexpected(scram_error::bad_iteration_count);
 
-  std::optional<scram_key_cache::keys> k;
-  if (cache_) k = cache_->find(password_, *salt, iterations);
-  if (!k) {
-    std::string salted = pbkdf2_sha256(password_, *salt, iterations);
-    k.emplace(scram_key_cache::keys{hmac_sha256(salted, "Client Key"), hmac_sha256(salted, "Server Key")});
-    secure_clear(salted);
-    if (cache_) cache_->keep(password_, *salt, iterations, *k);
+  salt_ = std::move(*salt);
+  iterations_ = iterations;
+  keys_.reset();
+  keys_reused_ = false;
+  if (cache_) {
+    keys_ = cache_->find({scope_, password_, salt_, iterations_});
+    keys_reused_ = keys_.has_value();
   }
-  std::string stored_key = sha256(k->client_key);
+  if (!keys_) {
+    std::string salted = pbkdf2_sha256(password_, salt_, iterations_);
+    keys_.emplace(hmac_sha256(salted, "Client Key"), hmac_sha256(salted, "Server Key"));
+    secure_clear(salted);
+  }
+  std::string stored_key = sha256(keys_->client_key);
   std::string final_without_proof = "c=biws,r=" + std::string(nonce);
   std::string auth_message =
       client_first_bare_ + "," + std::string(server_first) + "," + final_without_proof;
-  std::string proof = xor_bytes(k->client_key, hmac_sha256(stored_key, auth_message));
-  expected_server_signature_ = hmac_sha256(k->server_key, auth_message);
-  secure_clear(k->client_key);
-  secure_clear(k->server_key);
-  return final_without_proof + ",p=" + base64_encode(proof);
+  std::string signature = hmac_sha256(stored_key, auth_message);
+  std::string proof = xor_bytes(keys_->client_key, signature);
+  expected_server_signature_ = hmac_sha256(keys_->server_key, auth_message);
+  secure_clear(stored_key);
+  secure_clear(signature);
+  std::string out = final_without_proof + ",p=" + base64_encode(proof);
+  secure_clear(proof);
+  if (!cache_) keys_.reset();  // nothing to keep them for
+  return out;
 }
 
-expected<void, scram_error> scram_client::on_server_final(std::string_view server_final) const {
+expected<void, scram_error> scram_client::on_server_final(std::string_view server_final) {
   if (!attribute(server_final, 'e').empty()) return unexpected(scram_error::server_error);
   std::string_view v = attribute(server_final, 'v');
   auto verifier = base64_decode(v);
   if (v.empty() || !verifier) return unexpected(scram_error::malformed_server_final);
   if (expected_server_signature_.empty() || !constant_time_equal(*verifier, expected_server_signature_))
     return unexpected(scram_error::bad_server_signature);
+  verified_ = true;
+  if (cache_ && keys_) {
+    if (keys_reused_) cache_->count_reused();
+    else cache_->keep({scope_, password_, salt_, iterations_}, *keys_);
+  }
+  keys_.reset();
   return {};
 }
 

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
 #include <thread>
 #include <vector>
 
+#include "common/crypto.hpp"
 #include "common/encoding.hpp"
 #include "fixture.hpp"
 #include "wire/pg/backend.hpp"
@@ -147,111 +149,149 @@ TEST(pg_scram, a_server_final_before_server_first_is_refused) {
 
 // ---- the key cache --------------------------------------------------------
 
+random_source fixed_random = [](void* out, std::size_t n) { std::memset(out, 7, n); };
+constexpr std::string_view db = "db.internal:5432/app";
+
 // A server-first for the RFC client's nonce with this salt and count.
 std::string server_first_with(std::string_view salt, int iterations) {
   return "r=" + std::string(rfc_nonce) + "srv,s=" + base64_encode(salt) + ",i=" + std::to_string(iterations);
 }
 
-std::string client_final(std::string_view password, std::string_view server_first, scram_key_cache* cache) {
-  scram_client c(std::string(password), "user", std::string(rfc_nonce), cache);
-  auto f = c.on_server_first(server_first);
-  return f ? *f : "error: " + std::string(describe(f.error()));
+struct login_result {
+  std::string client_final;
+  bool verified = false;
+};
+
+// One whole login: the client's side through `cache`, the server's computed
+// here from the password the server holds (RFC 5802 §3).
+login_result login(std::string_view password, std::string_view salt, int iterations, scram_key_cache* cache,
+                   std::string_view scope = db, std::string_view server_password = {}) {
+  if (server_password.empty()) server_password = password;
+  scram_client c(std::string(password), "user", std::string(rfc_nonce), cache, std::string(scope));
+  const std::string first = server_first_with(salt, iterations);
+  auto f = c.on_server_first(first);
+  if (!f) return {"error: " + std::string(describe(f.error())), false};
+  std::string without_proof = f->substr(0, f->find(",p="));
+  std::string auth_message = "n=user,r=" + std::string(rfc_nonce) + "," + first + "," + without_proof;
+  std::string server_key = hmac_sha256(pbkdf2_sha256(server_password, salt, iterations), "Server Key");
+  bool ok = c.on_server_final("v=" + base64_encode(hmac_sha256(server_key, auth_message))).has_value();
+  EXPECT_EQ(ok, c.verified());
+  return {*f, ok};
+}
+
+std::pair<std::uint64_t, std::uint64_t> derived_reused(const scram_key_cache& cache) {
+  return {cache.stats().derived, cache.stats().reused};
 }
 
 TEST(pg_scram_key_cache, a_second_login_takes_the_cached_keys_and_still_answers_the_rfc_vector) {
-  scram_key_cache cache;
+  scram_key_cache cache(fixed_random);
   for (int round = 0; round < 2; ++round) {
-    scram_client c("pencil", "user", std::string(rfc_nonce), &cache);
+    scram_client c("pencil", "user", std::string(rfc_nonce), &cache, std::string(db));
     auto final_msg = c.on_server_first(rfc_server_first);
     ASSERT_TRUE(final_msg) << describe(final_msg.error());
     EXPECT_EQ(*final_msg, rfc_client_final) << "round " << round;
+    EXPECT_FALSE(c.verified());
     EXPECT_TRUE(c.on_server_final(rfc_server_final)) << "round " << round;
+    EXPECT_TRUE(c.verified());
   }
-  EXPECT_EQ(cache.stats().derived, 1u);
-  EXPECT_EQ(cache.stats().reused, 1u);
+  EXPECT_EQ(derived_reused(cache), std::make_pair(1ul, 1ul));
 }
 
-TEST(pg_scram_key_cache, keys_are_reused_only_for_the_same_password_salt_and_count) {
-  scram_key_cache cache;
-  const std::string first = server_first_with("salt-one", 1000);
-  const std::string reference = client_final("pencil", first, nullptr);
-  EXPECT_EQ(client_final("pencil", first, &cache), reference);
-  // Another password with the same salt: its own keys, not the cached ones.
-  const std::string other = client_final("pencil2", first, &cache);
-  EXPECT_NE(other, reference);
-  EXPECT_EQ(other, client_final("pencil2", first, nullptr));
-  // Another salt, another count.
-  EXPECT_EQ(client_final("pencil", server_first_with("salt-two", 1000), &cache),
-            client_final("pencil", server_first_with("salt-two", 1000), nullptr));
-  EXPECT_EQ(client_final("pencil", server_first_with("salt-one", 1001), &cache),
-            client_final("pencil", server_first_with("salt-one", 1001), nullptr));
-  EXPECT_EQ(cache.stats().derived, 4u);
-  EXPECT_EQ(cache.stats().reused, 0u);
-  // Each of the four is now found.
-  EXPECT_EQ(client_final("pencil", first, &cache), reference);
-  EXPECT_EQ(client_final("pencil2", first, &cache), other);
-  EXPECT_EQ(cache.stats().reused, 2u);
+TEST(pg_scram_key_cache, keys_are_reused_only_for_the_same_scope_password_salt_and_count) {
+  scram_key_cache cache(fixed_random);
+  const auto reference = login("pencil", "salt-one", 1000, nullptr);
+  ASSERT_TRUE(reference.verified);
+  EXPECT_EQ(login("pencil", "salt-one", 1000, &cache).client_final, reference.client_final);
+  // Each differs in one part: its own keys, which answer as uncached ones do.
+  struct variant {
+    std::string_view password, salt;
+    int iterations;
+    std::string_view scope;
+  };
+  for (const variant& v : {variant{"pencil2", "salt-one", 1000, db}, variant{"pencil", "salt-two", 1000, db},
+                           variant{"pencil", "salt-one", 1001, db},
+                           variant{"pencil", "salt-one", 1000, "db.internal:5432/other"}}) {
+    auto cached = login(v.password, v.salt, v.iterations, &cache, v.scope);
+    EXPECT_TRUE(cached.verified);
+    EXPECT_EQ(cached.client_final, login(v.password, v.salt, v.iterations, nullptr, v.scope).client_final);
+  }
+  EXPECT_EQ(derived_reused(cache), std::make_pair(5ul, 0ul));
+  EXPECT_TRUE(login("pencil", "salt-one", 1000, &cache).verified);
+  EXPECT_TRUE(login("pencil2", "salt-one", 1000, &cache).verified);
+  EXPECT_TRUE(login("pencil", "salt-one", 1000, &cache, "db.internal:5432/other").verified);
+  EXPECT_EQ(derived_reused(cache), std::make_pair(5ul, 3ul));
 }
 
-// Lengths are hashed with the bytes: ("ab", "c") is not ("a", "bc").
-TEST(pg_scram_key_cache, salt_and_password_boundaries_do_not_collide) {
-  scram_key_cache cache;
-  client_final("c", server_first_with("ab", 10), &cache);
-  EXPECT_EQ(client_final("bc", server_first_with("a", 10), &cache),
-            client_final("bc", server_first_with("a", 10), nullptr));
-  EXPECT_EQ(cache.stats().derived, 2u);
-  EXPECT_EQ(cache.stats().reused, 0u);
+// Lengths are part of the id: ("ab", "c") is not ("a", "bc").
+TEST(pg_scram_key_cache, part_boundaries_do_not_collide) {
+  scram_key_cache cache(fixed_random);
+  EXPECT_TRUE(login("c", "ab", 10, &cache, "s").verified);
+  EXPECT_TRUE(login("bc", "a", 10, &cache, "s").verified);
+  EXPECT_TRUE(login("c", "b", 10, &cache, "sa").verified);
+  EXPECT_EQ(derived_reused(cache), std::make_pair(3ul, 0ul));
 }
 
-// A server whose keys no longer match fails the login as without a cache.
+// A server that does not know the password (or skips the proof) adds nothing.
+TEST(pg_scram_key_cache, only_a_login_the_server_proved_is_kept) {
+  scram_key_cache cache(fixed_random);
+  EXPECT_FALSE(login("pencil", "salt", 100, &cache, db, "not-the-password").verified);
+  {
+    scram_client c("pencil", "user", std::string(rfc_nonce), &cache, std::string(db));
+    ASSERT_TRUE(c.on_server_first(server_first_with("salt", 100)));
+    EXPECT_FALSE(c.verified());  // no server-final: AuthenticationOk must not be taken now
+  }
+  EXPECT_EQ(derived_reused(cache), std::make_pair(0ul, 0ul));
+  EXPECT_TRUE(login("pencil", "salt", 100, &cache).verified);
+  EXPECT_EQ(derived_reused(cache), std::make_pair(1ul, 0ul));
+}
+
+// Cached keys for one password do not let another one in.
 TEST(pg_scram_key_cache, a_wrong_password_with_cached_keys_is_still_refused) {
-  scram_key_cache cache;
-  scram_client right("pencil", "user", std::string(rfc_nonce), &cache);
-  ASSERT_TRUE(right.on_server_first(rfc_server_first));
-  scram_client wrong("pencilX", "user", std::string(rfc_nonce), &cache);
-  ASSERT_TRUE(wrong.on_server_first(rfc_server_first));
-  auto r = wrong.on_server_final(rfc_server_final);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error(), scram_error::bad_server_signature);
+  scram_key_cache cache(fixed_random);
+  ASSERT_TRUE(login("pencil", "salt", 100, &cache).verified);
+  EXPECT_FALSE(login("pencilX", "salt", 100, &cache, db, "pencil").verified);
+  EXPECT_FALSE(login("pencil", "salt", 100, &cache, db, "pencilX").verified);
+  EXPECT_EQ(derived_reused(cache), std::make_pair(1ul, 0ul));
 }
 
 TEST(pg_scram_key_cache, the_least_recently_used_entry_makes_room) {
-  scram_key_cache cache(2);
-  client_final("pencil", server_first_with("A", 10), &cache);
-  client_final("pencil", server_first_with("B", 10), &cache);
-  client_final("pencil", server_first_with("A", 10), &cache);  // A is now the more recent
-  client_final("pencil", server_first_with("C", 10), &cache);  // evicts B
-  EXPECT_EQ(cache.stats().derived, 3u);
-  client_final("pencil", server_first_with("A", 10), &cache);
-  client_final("pencil", server_first_with("C", 10), &cache);
-  EXPECT_EQ(cache.stats().reused, 3u);
-  client_final("pencil", server_first_with("B", 10), &cache);
-  EXPECT_EQ(cache.stats().derived, 4u);
+  scram_key_cache cache(fixed_random, 2);
+  login("pencil", "A", 10, &cache);
+  login("pencil", "B", 10, &cache);
+  login("pencil", "A", 10, &cache);  // A is now the more recent
+  login("pencil", "C", 10, &cache);  // evicts B
+  EXPECT_EQ(derived_reused(cache), std::make_pair(3ul, 1ul));
+  login("pencil", "A", 10, &cache);
+  login("pencil", "C", 10, &cache);
+  EXPECT_EQ(derived_reused(cache), std::make_pair(3ul, 3ul));
+  login("pencil", "B", 10, &cache);
+  EXPECT_EQ(derived_reused(cache), std::make_pair(4ul, 3ul));
 }
 
 // Refused before any key is needed: nothing is derived, nothing is kept.
 TEST(pg_scram_key_cache, a_refused_server_first_touches_no_key) {
-  scram_key_cache cache;
-  scram_client c("pencil", "user", std::string(rfc_nonce), &cache);
+  scram_key_cache cache(fixed_random);
+  scram_client c("pencil", "user", std::string(rfc_nonce), &cache, std::string(db));
   EXPECT_FALSE(c.on_server_first("r=someone-else,s=" + base64_encode("salt") + ",i=4096"));
   EXPECT_FALSE(c.on_server_first(server_first_with("salt", 0)));
-  EXPECT_EQ(cache.stats().derived, 0u);
-  EXPECT_EQ(cache.stats().reused, 0u);
+  EXPECT_FALSE(c.on_server_final("v=" + base64_encode(std::string(32, 'x'))));
+  EXPECT_EQ(derived_reused(cache), std::make_pair(0ul, 0ul));
 }
 
 // Sessions on every io thread log in through one cache.
 TEST(pg_scram_key_cache, concurrent_logins_get_the_answers_of_uncached_ones) {
-  scram_key_cache cache(2);
+  scram_key_cache cache(fixed_random, 2);
   std::vector<std::string> salts = {"s0", "s1", "s2"};
   std::vector<std::string> expected;
-  for (const auto& salt : salts) expected.push_back(client_final("pencil", server_first_with(salt, 50), nullptr));
+  for (const auto& salt : salts) expected.push_back(login("pencil", salt, 50, nullptr).client_final);
   std::vector<std::thread> threads;
   std::atomic<int> wrong{0};
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < 60; ++i) {
         std::size_t k = static_cast<std::size_t>(i + t) % salts.size();
-        if (client_final("pencil", server_first_with(salts[k], 50), &cache) != expected[k]) ++wrong;
+        auto r = login("pencil", salts[k], 50, &cache);
+        if (!r.verified || r.client_final != expected[k]) ++wrong;
       }
     });
   for (auto& th : threads) th.join();
