@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -200,6 +201,47 @@ def wait_listening(port, proc, log_path, deadline_s=20.0):
         except OSError:
             time.sleep(0.05)
     raise RuntimeError("gatehouse did not start listening in time")
+
+
+@contextlib.contextmanager
+def fake_database(handle):
+    """A TCP server on loopback standing in for a database (or for something
+    in the middle): `handle(conn)` is called, in the server's thread, for each
+    connection it accepts; connections stay open until the end. Yields the
+    connection config that points a gateway at it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    stop = threading.Event()
+    held = []
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            held.append(conn)
+            conn.settimeout(10)
+            try:
+                handle(conn)
+            except (ConnectionError, OSError):
+                pass
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    try:
+        yield {"type": "postgres", "host": "127.0.0.1", "port": server.getsockname()[1], "database": "app",
+               "user": "app_agent", "password": "the-real-secret", "tls": "disable"}
+    finally:
+        stop.set()
+        t.join(timeout=15)
+        server.close()
+        for c in held:
+            c.close()
 
 
 @contextlib.contextmanager

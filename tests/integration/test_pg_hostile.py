@@ -5,7 +5,6 @@ audit carry on."""
 import base64
 import os
 import signal
-import socket
 import struct
 import subprocess
 import threading
@@ -15,7 +14,7 @@ import psycopg
 import pytest
 
 from conftest import STANDARD_RULES
-from harness import gateway_process
+from harness import fake_database, gateway_process
 from rawpg import error_fields, raw_session
 
 
@@ -148,11 +147,7 @@ def test_a_server_that_skips_the_scram_proof_is_not_taken_for_the_database(tmp_p
     # not know the password: it starts SCRAM, takes the client's proof, and
     # says AuthenticationOk without ever proving itself in a SASLFinal. The
     # gateway must end the login there, not run the client's statements on it.
-    fake = socket.socket()
-    fake.bind(("127.0.0.1", 0))
-    fake.listen(4)
     seen = {"queries": 0, "logins": 0}
-    stop = threading.Event()
 
     def recv_exact(conn, n):
         data = b""
@@ -171,55 +166,32 @@ def test_a_server_that_skips_the_scram_proof_is_not_taken_for_the_database(tmp_p
     def auth(code, data=b""):
         return b"R" + struct.pack("!ii", 8 + len(data), code) + data
 
-    def serve():
-        fake.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = fake.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            conn.settimeout(10)
-            with conn:
-                try:
-                    (length,) = struct.unpack("!i", recv_exact(conn, 4))
-                    recv_exact(conn, length - 4)  # StartupMessage
-                    seen["logins"] += 1
-                    conn.sendall(auth(10, b"SCRAM-SHA-256\0\0"))
-                    _, initial = message(conn)
-                    client_first = initial[initial.index(b"n,,"):]
-                    nonce = client_first.split(b"r=", 1)[1]
-                    conn.sendall(auth(11, b"r=" + nonce + b"fake,s=" + base64.b64encode(b"salt") + b",i=4096"))
-                    message(conn)  # SASLResponse with the client's proof
-                    conn.sendall(auth(0) + b"K" + struct.pack("!iii", 12, 1, 2) + b"Z\0\0\0\5I")
-                    while True:
-                        t, _ = message(conn)
-                        if t in (b"Q", b"P"):
-                            seen["queries"] += 1
-                        if t in (b"Q", b"S"):  # answered, so that a gateway that got this far fails, not hangs
-                            err = b"SERROR\0CXX000\0Mimpostor ran it\0\0"
-                            conn.sendall(b"E" + struct.pack("!i", 4 + len(err)) + err + b"Z\0\0\0\5I")
-                except (ConnectionError, OSError):
-                    pass
+    def impostor(conn):
+        (length,) = struct.unpack("!i", recv_exact(conn, 4))
+        recv_exact(conn, length - 4)  # StartupMessage
+        seen["logins"] += 1
+        conn.sendall(auth(10, b"SCRAM-SHA-256\0\0"))
+        _, initial = message(conn)
+        nonce = initial[initial.index(b"n,,"):].split(b"r=", 1)[1]
+        conn.sendall(auth(11, b"r=" + nonce + b"fake,s=" + base64.b64encode(b"salt") + b",i=4096"))
+        message(conn)  # SASLResponse with the client's proof
+        conn.sendall(auth(0) + b"K" + struct.pack("!iii", 12, 1, 2) + b"Z\0\0\0\5I")
+        while True:
+            t, _ = message(conn)
+            if t in (b"Q", b"P"):
+                seen["queries"] += 1
+            if t in (b"Q", b"S"):  # answered, so that a gateway that got this far fails, not hangs
+                err = b"SERROR\0CXX000\0Mimpostor ran it\0\0"
+                conn.sendall(b"E" + struct.pack("!i", 4 + len(err)) + err + b"Z\0\0\0\5I")
 
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
-    try:
-        impostor = {"type": "postgres", "host": "127.0.0.1", "port": fake.getsockname()[1], "database": "app",
-                    "user": "app_agent", "password": "the-real-secret", "tls": "disable"}
-        with gateway_process(str(tmp_path), {"app": impostor}, [t.entry for t in tokens.values()],
-                             STANDARD_RULES) as gw:
-            with pytest.raises(psycopg.OperationalError) as e:
-                with psycopg.connect(gw.dsn(tokens["agent"]), connect_timeout=10) as c:
-                    c.execute("SELECT 1")
-            assert 'connection "app"' in str(e.value)
-            assert seen["logins"] == 1 and seen["queries"] == 0
-            log = open(gw.log_path).read()
-            assert "without proving it knows the password" in log
-            assert "the-real-secret" not in log
-            assert gw.proc.poll() is None
-    finally:
-        stop.set()
-        t.join(timeout=15)
-        fake.close()
+    with fake_database(impostor) as app, gateway_process(
+            str(tmp_path), {"app": app}, [t.entry for t in tokens.values()], STANDARD_RULES) as gw:
+        with pytest.raises(psycopg.OperationalError) as e:
+            with psycopg.connect(gw.dsn(tokens["agent"]), connect_timeout=10) as c:
+                c.execute("SELECT 1")
+        assert 'connection "app"' in str(e.value)
+        assert seen["logins"] == 1 and seen["queries"] == 0
+        log = open(gw.log_path).read()
+        assert "without proving it knows the password" in log
+        assert app["password"] not in log
+        assert gw.proc.poll() is None

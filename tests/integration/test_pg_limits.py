@@ -6,7 +6,6 @@ sessions already open carry on."""
 
 import socket
 import struct
-import threading
 import time
 
 import psycopg
@@ -15,7 +14,7 @@ import pytest
 from rawpg import error_fields, raw_session
 
 from conftest import STANDARD_RULES
-from harness import gateway_process
+from harness import fake_database, gateway_process
 
 
 @pytest.fixture(scope="module")
@@ -169,25 +168,7 @@ def test_statements_too_long_or_too_deep_to_classify_are_not_reads(tmp_path, app
 def test_a_database_that_never_answers_the_login_does_not_hold_the_slot(tmp_path, tokens):
     # A server (or anything between) that accepts and then says nothing: the
     # client hears so within limits.auth_timeout, and its slot is free again.
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(16)
-    held = []
-    stop = threading.Event()
-
-    def accept():
-        silent.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(silent.accept()[0])
-            except OSError:
-                pass
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    try:
-        mute = {"type": "postgres", "host": "127.0.0.1", "port": silent.getsockname()[1], "database": "app",
-                "user": "app_agent", "password": "x", "tls": "disable"}
+    with fake_database(lambda conn: None) as mute:
         with gateway_process(str(tmp_path), {"app": mute}, [t.entry for t in tokens.values()], STANDARD_RULES,
                              extra={"limits": {"auth_timeout": "1s", "max_connections": 1}}) as gw:
             start = time.monotonic()
@@ -199,9 +180,3 @@ def test_a_database_that_never_answers_the_login_does_not_hold_the_slot(tmp_path
             with pytest.raises(psycopg.OperationalError) as e:
                 connect_once_a_slot_is_free(gw.dsn(tokens["agent"]))
             assert "too many clients" not in str(e.value)
-    finally:
-        stop.set()
-        t.join()
-        silent.close()
-        for c in held:
-            c.close()
