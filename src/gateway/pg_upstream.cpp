@@ -182,6 +182,9 @@ net::awaitable<expected<void, upstream_failure>> start_session(Stream& stream, c
 
   io_buffer buf(8192);
   std::optional<pg::scram_client> scram;
+  // AuthenticationOk seen (after SCRAM's proof, when SCRAM began): nothing
+  // but authentication may come before it.
+  bool authenticated = false;
   const auto lost = [&](const std::string& why) {
     return failure("08006", "the database behind connection \"" + conn + "\" ended the connection during startup",
                    endpoint_text(s) + ": " + why);
@@ -190,10 +193,17 @@ net::awaitable<expected<void, upstream_failure>> start_session(Stream& stream, c
     auto f = co_await read_frame(stream, buf);
     if (!f) co_return unexpected(lost(f.error()));
     std::string reply;
+    // The session's start comes only after authentication: a server in the
+    // middle must not skip AuthenticationOk (and with it SCRAM's proof).
+    const bool session_start = f->type == pg::be::parameter_status || f->type == pg::be::backend_key_data ||
+                               f->type == pg::be::ready_for_query;
+    if (session_start && !authenticated)
+      co_return unexpected(lost(std::string("'") + f->type + "' before AuthenticationOk"));
     switch (f->type) {
       case pg::be::authentication: {
         auto a = pg::decode_auth(f->body);
         if (!a) co_return unexpected(lost("malformed authentication request"));
+        if (authenticated) co_return unexpected(lost("an authentication request after AuthenticationOk"));
         switch (a->code) {
           case pg::auth_code::ok:
             // Once SCRAM has begun, only a server that proved it knows the
@@ -201,14 +211,18 @@ net::awaitable<expected<void, upstream_failure>> start_session(Stream& stream, c
             // server in the middle that skips the proof.
             if (scram && !scram->verified())
               co_return unexpected(lost("the server ended SCRAM authentication without proving it knows the password"));
+            authenticated = true;
             break;
           case pg::auth_code::cleartext:
-            pg::encode_password(reply, s.password);
-            break;
           case pg::auth_code::md5:
-            pg::encode_password(reply, pg::md5_password(s.user, s.password, a->data));
+            // Asking for the password itself in the middle of SCRAM is what a
+            // server in the middle would do to downgrade the exchange.
+            if (scram) co_return unexpected(lost("the server asked for the password in the middle of SCRAM authentication"));
+            if (a->code == pg::auth_code::cleartext) pg::encode_password(reply, s.password);
+            else pg::encode_password(reply, pg::md5_password(s.user, s.password, a->data));
             break;
           case pg::auth_code::sasl: {
+            if (scram) co_return unexpected(lost("the server began a second SASL exchange"));
             bool has_scram = false;
             for (auto m : pg::sasl_mechanisms(a->data)) has_scram |= (m == "SCRAM-SHA-256");
             if (!has_scram) co_return unexpected(lost("the server offers no SASL mechanism the gateway speaks"));

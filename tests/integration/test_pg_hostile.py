@@ -142,12 +142,19 @@ def test_audit_store_full_means_refused_not_unrecorded(tmp_path, app, tokens, pg
             proc.kill()
 
 
-def test_a_server_that_skips_the_scram_proof_is_not_taken_for_the_database(tmp_path, tokens):
+@pytest.mark.parametrize("trick,logged", [
+    ("ok_without_proof", "without proving it knows the password"),
+    ("no_ok_at_all", "before AuthenticationOk"),
+    ("ask_for_the_password", "asked for the password in the middle of SCRAM"),
+])
+def test_a_server_that_skips_the_scram_proof_is_not_taken_for_the_database(tmp_path, tokens, trick, logged):
     # Something between the gateway and the database (tls: disable) that does
     # not know the password: it starts SCRAM, takes the client's proof, and
-    # says AuthenticationOk without ever proving itself in a SASLFinal. The
-    # gateway must end the login there, not run the client's statements on it.
-    seen = {"queries": 0, "logins": 0}
+    # then, without ever proving itself in a SASLFinal, says AuthenticationOk,
+    # or goes straight to the session's start, or asks for the password in
+    # cleartext. The gateway must end the login there: no statement of the
+    # client's runs on it, and the password is not handed over.
+    seen = {"queries": 0, "logins": 0, "passwords": []}
 
     def recv_exact(conn, n):
         data = b""
@@ -175,7 +182,12 @@ def test_a_server_that_skips_the_scram_proof_is_not_taken_for_the_database(tmp_p
         nonce = initial[initial.index(b"n,,"):].split(b"r=", 1)[1]
         conn.sendall(auth(11, b"r=" + nonce + b"fake,s=" + base64.b64encode(b"salt") + b",i=4096"))
         message(conn)  # SASLResponse with the client's proof
-        conn.sendall(auth(0) + b"K" + struct.pack("!iii", 12, 1, 2) + b"Z\0\0\0\5I")
+        if trick == "ask_for_the_password":
+            conn.sendall(auth(3))
+            t, body = message(conn)
+            seen["passwords"].append(body)
+        start = b"K" + struct.pack("!iii", 12, 1, 2) + b"Z\0\0\0\5I"
+        conn.sendall(start if trick == "no_ok_at_all" else auth(0) + start)
         while True:
             t, _ = message(conn)
             if t in (b"Q", b"P"):
@@ -190,8 +202,8 @@ def test_a_server_that_skips_the_scram_proof_is_not_taken_for_the_database(tmp_p
             with psycopg.connect(gw.dsn(tokens["agent"]), connect_timeout=10) as c:
                 c.execute("SELECT 1")
         assert 'connection "app"' in str(e.value)
-        assert seen["logins"] == 1 and seen["queries"] == 0
+        assert seen["logins"] == 1 and seen["queries"] == 0 and seen["passwords"] == []
         log = open(gw.log_path).read()
-        assert "without proving it knows the password" in log
+        assert logged in log
         assert app["password"] not in log
         assert gw.proc.poll() is None

@@ -1,6 +1,7 @@
 #include "wire/pg/scram.hpp"
 
 #include <charconv>
+#include <utility>
 
 #include "common/crypto.hpp"
 #include "common/encoding.hpp"
@@ -15,6 +16,7 @@ std::string_view describe(scram_error e) noexcept {
     case scram_error::malformed_server_final: return "malformed SCRAM server-final message";
     case scram_error::server_error: return "the server refused the SCRAM exchange";
     case scram_error::bad_server_signature: return "SCRAM server signature does not match";
+    case scram_error::out_of_order: return "SCRAM message out of order";
   }
   return "SCRAM failure";
 }
@@ -48,10 +50,13 @@ scram_key_cache::keys::~keys() {
 }
 
 scram_key_cache::scram_key_cache(const random_source& rng, std::size_t capacity)
-    : key_(random_bytes(rng, 32)), capacity_(capacity) {}
+    : key_(random_bytes(rng, 32)), capacity_(capacity) {
+  entries_.reserve(capacity_);  // never reallocated: no unwiped copy of an id left behind
+}
 
 scram_key_cache::~scram_key_cache() {
   for (auto& e : entries_) secure_clear(e.id);
+  secure_clear(key_);
 }
 
 std::string scram_key_cache::id_of(const login& l) const {
@@ -114,13 +119,15 @@ scram_key_cache::counts scram_key_cache::stats() const {
   return counts_;
 }
 
-scram_client::scram_client(std::string password, const random_source& rng, scram_key_cache* cache,
+// The password is taken by view and copied once: a string passed by value
+// and moved from could keep a short password's bytes.
+scram_client::scram_client(std::string_view password, const random_source& rng, scram_key_cache* cache,
                            std::string scope)
-    : scram_client(std::move(password), "", base64_encode(random_bytes(rng, 18)), cache, std::move(scope)) {}
+    : scram_client(password, "", base64_encode(random_bytes(rng, 18)), cache, std::move(scope)) {}
 
-scram_client::scram_client(std::string password, std::string_view user, std::string client_nonce,
+scram_client::scram_client(std::string_view password, std::string_view user, std::string client_nonce,
                            scram_key_cache* cache, std::string scope)
-    : password_(std::move(password)),
+    : password_(password),
       cache_(cache),
       scope_(std::move(scope)),
       client_nonce_(std::move(client_nonce)),
@@ -130,6 +137,9 @@ scram_client::scram_client(std::string password, std::string_view user, std::str
 scram_client::~scram_client() { secure_clear(password_); }
 
 expected<std::string, scram_error> scram_client::on_server_first(std::string_view server_first) {
+  // One exchange per client: a second server-first would derive again and
+  // replace what the first one's server-final is checked against.
+  if (std::exchange(first_seen_, true)) return unexpected(scram_error::out_of_order);
   // RFC 5802 §5.1: a mandatory extension ("m=") we do not know ends the exchange.
   if (server_first.starts_with("m=")) return unexpected(scram_error::malformed_server_first);
   std::string_view nonce = attribute(server_first, 'r');
@@ -176,6 +186,7 @@ expected<std::string, scram_error> scram_client::on_server_first(std::string_vie
 }
 
 expected<void, scram_error> scram_client::on_server_final(std::string_view server_final) {
+  if (verified_) return unexpected(scram_error::out_of_order);
   if (!attribute(server_final, 'e').empty()) return unexpected(scram_error::server_error);
   std::string_view v = attribute(server_final, 'v');
   auto verifier = base64_decode(v);

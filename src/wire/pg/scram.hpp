@@ -27,6 +27,7 @@ enum class scram_error {
   malformed_server_final,
   server_error,         // the server sent e=...
   bad_server_signature, // the server does not know the password: not the server we meant
+  out_of_order,         // a second server-first, or a server-final again or before any server-first
 };
 
 std::string_view describe(scram_error e) noexcept;
@@ -90,7 +91,7 @@ class scram_key_cache {
   };
   std::string id_of(const login& l) const;
 
-  const std::string key_;
+  std::string key_;  // wiped with the entries
   const std::size_t capacity_;
   mutable std::mutex mutex_;
   std::vector<entry> entries_;
@@ -102,13 +103,13 @@ class scram_client {
  public:
   // With a cache, a login to `scope` (naming the server and role) with a
   // salt seen before does not derive the keys again.
-  scram_client(std::string password, const random_source& rng, scram_key_cache* cache = nullptr,
+  scram_client(std::string_view password, const random_source& rng, scram_key_cache* cache = nullptr,
                std::string scope = {});
   // A fixed user name and client nonce instead of "" and 18 random bytes: for
   // known-answer tests (RFC 7677 §3 uses user "user") and fuzzing. Both are
   // sent as given: `user` must hold neither ',' nor '=' (RFC 5802 escapes
   // them), `client_nonce` must be printable ASCII without ','.
-  scram_client(std::string password, std::string_view user, std::string client_nonce,
+  scram_client(std::string_view password, std::string_view user, std::string client_nonce,
                scram_key_cache* cache = nullptr, std::string scope = {});
   ~scram_client();
   // Not moved: a moved-from string may keep the password's bytes.
@@ -137,6 +138,7 @@ class scram_client {
   bool keys_reused_ = false;
   std::string salt_;
   int iterations_ = 0;
+  bool first_seen_ = false;
   bool verified_ = false;
 };
 

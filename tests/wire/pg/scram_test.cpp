@@ -299,10 +299,24 @@ TEST(pg_scram_key_cache, concurrent_logins_get_the_answers_of_uncached_ones) {
   EXPECT_EQ(cache.stats().derived + cache.stats().reused, 240u);
 }
 
+// One exchange per client: a server cannot make it derive again, or prove twice.
+TEST(pg_scram, a_second_server_first_or_final_is_out_of_order) {
+  scram_client c = rfc_client();
+  ASSERT_TRUE(c.on_server_first(rfc_server_first));
+  auto again = c.on_server_first(rfc_server_first);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error(), scram_error::out_of_order);
+  ASSERT_TRUE(c.on_server_final(rfc_server_final));
+  auto twice = c.on_server_final(rfc_server_final);
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error(), scram_error::out_of_order);
+  EXPECT_TRUE(c.verified());
+}
+
 TEST(pg_scram, every_error_has_a_description) {
   for (auto e : {scram_error::malformed_server_first, scram_error::nonce_mismatch,
                  scram_error::bad_iteration_count, scram_error::malformed_server_final,
-                 scram_error::server_error, scram_error::bad_server_signature})
+                 scram_error::server_error, scram_error::bad_server_signature, scram_error::out_of_order})
     EXPECT_NE(describe(e), "SCRAM failure");
 }
 
