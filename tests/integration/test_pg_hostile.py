@@ -146,14 +146,17 @@ def test_audit_store_full_means_refused_not_unrecorded(tmp_path, app, tokens, pg
     ("ok_without_proof", "without proving it knows the password"),
     ("no_ok_at_all", "before AuthenticationOk"),
     ("ask_for_the_password", "asked for the password in the middle of SCRAM"),
+    ("second_sasl", "began a second SASL exchange"),
+    ("auth_after_ok", "an authentication request after AuthenticationOk"),
 ])
 def test_a_server_that_skips_the_scram_proof_is_not_taken_for_the_database(tmp_path, tokens, trick, logged):
     # Something between the gateway and the database (tls: disable) that does
     # not know the password: it starts SCRAM, takes the client's proof, and
     # then, without ever proving itself in a SASLFinal, says AuthenticationOk,
     # or goes straight to the session's start, or asks for the password in
-    # cleartext. The gateway must end the login there: no statement of the
-    # client's runs on it, and the password is not handed over.
+    # cleartext, or begins SCRAM again. Or it says AuthenticationOk and asks
+    # for the password after it. The gateway must end the login there: no
+    # statement of the client's runs on it, and the password is not handed over.
     seen = {"queries": 0, "logins": 0, "passwords": []}
 
     def recv_exact(conn, n):
@@ -177,17 +180,20 @@ def test_a_server_that_skips_the_scram_proof_is_not_taken_for_the_database(tmp_p
         (length,) = struct.unpack("!i", recv_exact(conn, 4))
         recv_exact(conn, length - 4)  # StartupMessage
         seen["logins"] += 1
-        conn.sendall(auth(10, b"SCRAM-SHA-256\0\0"))
-        _, initial = message(conn)
-        nonce = initial[initial.index(b"n,,"):].split(b"r=", 1)[1]
-        conn.sendall(auth(11, b"r=" + nonce + b"fake,s=" + base64.b64encode(b"salt") + b",i=4096"))
-        message(conn)  # SASLResponse with the client's proof
-        if trick == "ask_for_the_password":
-            conn.sendall(auth(3))
+        if trick != "auth_after_ok":
+            conn.sendall(auth(10, b"SCRAM-SHA-256\0\0"))
+            _, initial = message(conn)
+            nonce = initial[initial.index(b"n,,"):].split(b"r=", 1)[1]
+            conn.sendall(auth(11, b"r=" + nonce + b"fake,s=" + base64.b64encode(b"salt") + b",i=4096"))
+            message(conn)  # SASLResponse with the client's proof
+        if trick == "second_sasl":
+            conn.sendall(auth(10, b"SCRAM-SHA-256\0\0"))
+        if trick in ("ask_for_the_password", "auth_after_ok"):
+            conn.sendall((auth(0) if trick == "auth_after_ok" else b"") + auth(3))
             t, body = message(conn)
             seen["passwords"].append(body)
         start = b"K" + struct.pack("!iii", 12, 1, 2) + b"Z\0\0\0\5I"
-        conn.sendall(start if trick == "no_ok_at_all" else auth(0) + start)
+        conn.sendall(start if trick in ("no_ok_at_all", "auth_after_ok") else auth(0) + start)
         while True:
             t, _ = message(conn)
             if t in (b"Q", b"P"):
